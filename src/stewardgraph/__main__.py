@@ -1,0 +1,3 @@
+from stewardgraph.cli import main
+
+main()

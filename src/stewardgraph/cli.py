@@ -1,0 +1,176 @@
+"""The command line: thin commands over the StewardGraph facade."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table as RichTable
+
+from stewardgraph.config import Settings
+from stewardgraph.errors import StewardGraphError
+from stewardgraph.service import EXPORT_FORMATS, BuildSummary, StewardGraph
+from stewardgraph.store import GraphResult, Table
+
+err = Console(stderr=True)
+
+
+@contextmanager
+def _graph(ctx: click.Context) -> Iterator[StewardGraph]:
+    """Open the facade; turn any StewardGraphError into a one-line reason and exit code 1."""
+    overrides = {k: v for k, v in ctx.obj.items() if v is not None}
+    try:
+        graph = StewardGraph(Settings(**overrides))
+    except Exception as exc:  # settings errors come from pydantic
+        raise click.ClickException(f"bad settings: {exc}") from exc
+    try:
+        yield graph
+    except StewardGraphError as exc:
+        raise click.ClickException(exc.message) from exc
+    finally:
+        graph.close()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Store directory (env STEWARDGRAPH_DATA_DIR).")
+@click.option("--curated-dir", type=click.Path(path_type=Path), help="Curated YAML directory (env STEWARDGRAPH_CURATED_DIR).")
+@click.version_option(package_name="stewardgraph")
+@click.pass_context
+def main(ctx: click.Context, data_dir: Path | None, curated_dir: Path | None) -> None:
+    """StewardGraph: who owns, hosts, funds and governs open-source projects, over time."""
+    ctx.obj = {"data_dir": data_dir, "curated_dir": curated_dir}
+
+
+def _with_progress(action: Callable[[Callable[[str], None]], BuildSummary]) -> BuildSummary:
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err) as bar:
+        task = bar.add_task("starting", total=None)
+        return action(lambda text: bar.update(task, description=text))
+
+
+def _print_summary(summary: BuildSummary, verb: str) -> None:
+    table = RichTable(title=f"{verb}: {summary.total_triples} triples")
+    for column in ("file", "records", "triples"):
+        table.add_column(column, justify="left" if column == "file" else "right")
+    for item in summary.files:
+        table.add_row(item.file, str(item.records), str(item.triples))
+    Console().print(table)
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def build(ctx: click.Context, files: tuple[Path, ...]) -> None:
+    """Validate the curated data and swap it into the store (FILES default to all of data/curated)."""
+    with _graph(ctx) as graph:
+        summary = _with_progress(lambda step: graph.build(files or None, step))
+        _print_summary(summary, "built")
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def validate(ctx: click.Context, files: tuple[Path, ...]) -> None:
+    """Check curated files (default: all of data/curated) without loading anything."""
+    with _graph(ctx) as graph:
+        summary = _with_progress(lambda step: graph.validate(files or None, step))
+        _print_summary(summary, "valid")
+
+
+@main.command()
+@click.argument("sparql", required=False)
+@click.option("--name", "name", help="Run the named query NAME instead of SPARQL text.")
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="A named-query parameter; repeatable.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.pass_context
+def query(ctx: click.Context, sparql: str | None, name: str | None, params: tuple[str, ...], fmt: str) -> None:
+    """Run SPARQL text (or - for stdin), or a named query with --name and --param."""
+    if (sparql is None) == (name is None):
+        raise click.UsageError("give either SPARQL text or --name NAME")
+    values: dict[str, str] = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"'{item}' is not KEY=VALUE", param_hint="--param")
+        values[key.strip()] = value
+    with _graph(ctx) as graph:
+        if name is not None:
+            result: Any = graph.run(name, values)
+        else:
+            if values:
+                raise click.UsageError("--param only applies to named queries")
+            text = sys.stdin.read() if sparql == "-" else str(sparql)
+            result = graph.query(text)
+        _print_result(result, fmt)
+
+
+def _print_result(result: Any, fmt: str) -> None:
+    if isinstance(result, bool):
+        click.echo(json.dumps(result) if fmt == "json" else str(result).lower())
+        return
+    if isinstance(result, GraphResult):
+        click.echo(result.graph.serialize(format="turtle"))
+        return
+    assert isinstance(result, Table)
+    if fmt == "json":
+        click.echo(json.dumps(result.rows, indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=result.columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({k: "" if v is None else v for k, v in row.items()} for row in result.rows)
+        click.echo(buffer.getvalue(), nl=False)
+    else:
+        table = RichTable(*result.columns)
+        for row in result.rows:
+            table.add_row(*("" if row[c] is None else str(row[c]) for c in result.columns))
+        Console().print(table)
+    if result.truncated:
+        err.print(f"[yellow]truncated at {len(result.rows)} rows[/yellow]")
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), default="trig", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+@click.pass_context
+def export(ctx: click.Context, fmt: str, output: Path | None) -> None:
+    """Export the whole graph (turtle and ntriples merge the named graphs)."""
+    with _graph(ctx) as graph:
+        data = graph.export(fmt)
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        output.write_bytes(data)
+        err.print(f"wrote {len(data)} bytes to {output}")
+
+
+@main.command()
+@click.pass_context
+def stats(ctx: click.Context) -> None:
+    """Triples per named graph and instances per class."""
+    with _graph(ctx) as graph:
+        tables = graph.stats()
+    for title, table in tables.items():
+        _print_result(table, "table") if table.rows else click.echo(f"{title}: none")
+
+
+@main.command("queries")
+@click.pass_context
+def list_queries(ctx: click.Context) -> None:
+    """List the named queries and their parameters."""
+    with _graph(ctx) as graph:
+        table = RichTable("name", "parameters", "columns", "title")
+        for named in graph.catalogue:
+            params = ", ".join(
+                f"{p.name}:{p.type}" + ("" if p.required else f"={p.default}") for p in named.params
+            )
+            table.add_row(named.name, params, ", ".join(named.columns), named.title)
+        Console().print(table)

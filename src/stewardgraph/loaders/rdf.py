@@ -1,0 +1,216 @@
+"""Turn checked curated records into RDF: one named graph per source file."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS, TIME, XSD
+
+from stewardgraph.loaders.curated import CuratedData, Located
+from stewardgraph.ontology import Vocabularies
+from stewardgraph.records import (
+    Event,
+    Membership,
+    Organization,
+    PartialDate,
+    Project,
+    Record,
+    SourceRef,
+    Stewardship,
+)
+from stewardgraph.vocab import GRAPH, ID, SCHEMA, SG, SPDX
+
+ONTOLOGY_GRAPH = GRAPH["ontology"]
+_PRECISION = {"year": TIME.unitYear, "month": TIME.unitMonth, "day": TIME.unitDay}
+_DATATYPE = {"year": XSD.gYear, "month": XSD.gYearMonth, "day": XSD.date}
+
+# The YAML field behind each predicate, so that SHACL results can name the field.
+FIELDS: dict[URIRef, str] = {
+    RDFS.label: "name", SG.source: "sources", SG.founded: "founded", SG.created: "created",
+    SG.status: "status", SG.hostedBy: "hosted_by", ORG.subOrganizationOf: "part_of",
+    SG.project: "project", SG.steward: "steward", SG.role: "role", SG.member: "member",
+    SG.organization: "organization", SG.tier: "tier", SG.startDate: "start",
+    SG.startDay: "start", SG.endDate: "end", SG.endDay: "end", SG.eventType: "type",
+    SG.date: "date", SG.day: "date", SG.datePrecision: "date", SG.fromSteward: "from",
+    SG.toSteward: "to", SG.aboutOrganization: "organization", SG.oldLicense: "old_license",
+    SG.newLicense: "new_license", SG.forkedFrom: "forked_from", SG.governingBoard: "governing_board",
+    SG.url: "sources.url", SG.accessed: "sources.accessed",
+}
+
+
+def entity(kind: str, slug: str) -> URIRef:
+    """The deterministic IRI of an entity: ``https://w3id.org/stewardgraph/id/<kind>/<slug>``."""
+    return ID[f"{kind}/{slug}"]
+
+
+def source_iri(url: str) -> URIRef:
+    return entity("source", hashlib.sha256(url.encode("utf-8")).hexdigest()[:16])
+
+
+def license_iri(spdx_id: str) -> URIRef:
+    if spdx_id.startswith("LicenseRef-"):
+        return entity("license", spdx_id)
+    return SPDX[spdx_id]
+
+
+def file_graph(path: Path) -> URIRef:
+    return GRAPH[f"curated/{path.stem}"]
+
+
+def date_literal(value: PartialDate) -> Literal:
+    return Literal(str(value), datatype=_DATATYPE[value.precision])
+
+
+@dataclass
+class RdfBuild:
+    """The dataset plus, for error reports, where each subject came from."""
+
+    dataset: Dataset
+    origins: dict[URIRef, Located] = field(default_factory=dict)
+
+
+def to_rdf(data: CuratedData, vocab: Vocabularies, ontology: Graph | None = None) -> RdfBuild:
+    dataset = Dataset()
+    build = RdfBuild(dataset)
+    if ontology is not None:
+        target = dataset.graph(ONTOLOGY_GRAPH)
+        for triple in ontology:
+            target.add(triple)
+    for item in data.records:
+        graph = dataset.graph(file_graph(item.file))
+        subject = _emit(graph, item.record, vocab)
+        build.origins[subject] = item
+    return build
+
+
+def _emit(g: Graph, rec: Record, vocab: Vocabularies) -> URIRef:
+    if isinstance(rec, Organization):
+        s = entity("organization", rec.id)
+        g.add((s, RDF.type, SG.Organization))
+        if rec.kind != "other":
+            g.add((s, RDF.type, SG.Foundation if rec.kind == "foundation" else SG.Company))
+        _names(g, s, rec.name, rec.aliases, rec.description, rec.homepage)
+        _date(g, s, SG.founded, rec.founded)
+        _date(g, s, SG.dissolved, rec.dissolved)
+        if rec.hosted_by:
+            parent = entity("organization", rec.hosted_by)
+            g.add((s, SG.hostedBy, parent))
+            g.add((s, ORG.subOrganizationOf, parent))  # the entailment, stated for plain SPARQL
+        if rec.part_of:
+            g.add((s, ORG.subOrganizationOf, entity("organization", rec.part_of)))
+    elif isinstance(rec, Project):
+        s = entity("project", rec.id)
+        g.add((s, RDF.type, SG.Project))
+        _names(g, s, rec.name, rec.aliases, rec.description, rec.homepage)
+        if rec.repository:
+            g.add((s, SCHEMA.codeRepository, URIRef(rec.repository)))
+        for spdx_id in rec.license or []:
+            g.add((s, SG.license, license_iri(spdx_id)))
+        _date(g, s, SG.created, rec.created)
+        if rec.status:
+            g.add((s, SG.status, Literal(rec.status)))
+    elif isinstance(rec, Stewardship):
+        s = entity("stewardship", rec.slug)
+        g.add((s, RDF.type, SG.Stewardship))
+        project = entity("project", rec.project)
+        g.add((s, SG.project, project))
+        g.add((project, PROV.qualifiedAttribution, s))
+        g.add((s, SG.steward, entity("organization", rec.steward)))
+        g.add((s, SG.role, vocab.roles[rec.role]))
+        _interval(g, s, rec.start, rec.end, rec.note)
+    elif isinstance(rec, Membership):
+        s = entity("membership", rec.slug)
+        g.add((s, RDF.type, SG.Membership))
+        g.add((s, SG.member, entity("organization", rec.member)))
+        g.add((s, SG.organization, entity("organization", rec.organization)))
+        g.add((s, SG.tier, vocab.tiers[rec.tier]))
+        if rec.governing_board is not None:
+            g.add((s, SG.governingBoard, Literal(rec.governing_board)))
+        _interval(g, s, rec.start, rec.end, rec.note)
+    elif isinstance(rec, Event):
+        s = _event(g, rec, vocab)
+    else:  # pragma: no cover - RECORD_TYPES is closed
+        raise TypeError(rec)
+    for ref in rec.sources:
+        g.add((s, SG.source, _source(g, ref)))
+    return s
+
+
+def _event(g: Graph, rec: Event, vocab: Vocabularies) -> URIRef:
+    s = entity("event", rec.id)
+    g.add((s, RDF.type, SG.StewardshipEvent))
+    g.add((s, SG.eventType, vocab.event_types[rec.type]))
+    g.add((s, SG.date, date_literal(rec.date)))
+    g.add((s, SG.day, Literal(rec.date.first_day())))
+    g.add((s, SG.datePrecision, _PRECISION[rec.date.precision]))
+    for predicate, kind, value in (
+        (SG.project, "project", rec.project),
+        (SG.aboutOrganization, "organization", rec.organization),
+        (SG.fromSteward, "organization", rec.from_),
+        (SG.toSteward, "organization", rec.to),
+        (SG.forkedFrom, "project", rec.forked_from),
+        (SG.promptedBy, "event", rec.prompted_by),
+    ):
+        if value is not None:
+            g.add((s, predicate, entity(kind, value)))
+    for merged in rec.merged:
+        g.add((s, SG.mergedOrganization, entity("organization", merged)))
+    for spdx_id in rec.old_license or []:
+        g.add((s, SG.oldLicense, license_iri(spdx_id)))
+    for spdx_id in rec.new_license or []:
+        g.add((s, SG.newLicense, license_iri(spdx_id)))
+    if rec.type == "fork" and rec.project and rec.forked_from:
+        g.add((entity("project", rec.project), SG.forkOf, entity("project", rec.forked_from)))
+    if rec.location:
+        g.add((s, SG.location, Literal(rec.location)))
+    if rec.description:
+        g.add((s, DCTERMS.description, Literal(rec.description, lang="en")))
+    label = f"{rec.type} of {rec.project or rec.organization} ({rec.date})"
+    g.add((s, RDFS.label, Literal(label)))
+    return s
+
+
+def _names(
+    g: Graph, s: URIRef, name: str, aliases: list[str], description: str | None, homepage: str | None
+) -> None:
+    g.add((s, RDFS.label, Literal(name)))
+    for alias in aliases:
+        g.add((s, SKOS.altLabel, Literal(alias)))
+    if description:
+        g.add((s, DCTERMS.description, Literal(description, lang="en")))
+    if homepage:
+        g.add((s, FOAF.homepage, URIRef(homepage)))
+
+
+def _date(g: Graph, s: URIRef, predicate: URIRef, value: PartialDate | None) -> None:
+    if value is not None:
+        g.add((s, predicate, date_literal(value)))
+
+
+def _interval(
+    g: Graph, s: URIRef, start: PartialDate, end: PartialDate | None, note: str | None
+) -> None:
+    g.add((s, SG.startDate, date_literal(start)))
+    g.add((s, SG.startDay, Literal(start.first_day())))
+    if end is not None:
+        g.add((s, SG.endDate, date_literal(end)))
+        g.add((s, SG.endDay, Literal(end.first_day())))
+    if note:
+        g.add((s, RDFS.comment, Literal(note, lang="en")))
+
+
+def _source(g: Graph, ref: SourceRef) -> URIRef:
+    s = source_iri(ref.url)
+    g.add((s, RDF.type, SG.Source))
+    g.add((s, SG.url, Literal(ref.url, datatype=XSD.anyURI)))
+    if ref.title:
+        g.add((s, DCTERMS.title, Literal(ref.title)))
+    if ref.publisher:
+        g.add((s, SG.publisher, Literal(ref.publisher)))
+    if ref.accessed:
+        g.add((s, SG.accessed, Literal(ref.accessed)))
+    return s
+

@@ -1,0 +1,228 @@
+"""The facade: settings, store, ontology and query catalogue behind one object.
+
+The CLI and the web layer parse input, call a method here, and format what comes back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from rdflib import Dataset, Literal, URIRef
+from rdflib.term import Identifier
+
+from stewardgraph.config import Settings
+from stewardgraph.errors import ParameterError, StewardGraphError
+from stewardgraph.loaders.curated import curated_files, read_curated
+from stewardgraph.loaders.rdf import RdfBuild, entity, file_graph, to_rdf
+from stewardgraph.ontology import Ontology
+from stewardgraph.queries import ENTITY_TYPES, Catalogue, NamedQuery
+from stewardgraph.records import SLUG, PartialDate
+from stewardgraph.store import EmbeddedStore, QueryResult, Store, Table
+from stewardgraph.validation import check_shapes
+from stewardgraph.vocab import PREFIXES, SG
+
+EXPORT_FORMATS = {
+    "turtle": "turtle",
+    "ntriples": "nt",
+    "nquads": "nquads",
+    "trig": "trig",
+    "jsonld": "json-ld",
+}
+_CLASS = {"project": SG.Project, "organization": SG.Organization, "foundation": SG.Foundation}
+_RESOLVE = """
+SELECT DISTINCT ?entity WHERE {
+  ?entity a ?class .
+  { ?entity rdfs:label ?name } UNION { ?entity skos:altLabel ?name }
+  FILTER(LCASE(STR(?name)) = ?needle)
+}"""
+_STATS = """
+SELECT ?graph (COUNT(*) AS ?triples) WHERE { GRAPH ?graph { ?s ?p ?o } }
+GROUP BY ?graph ORDER BY ?graph"""
+_CLASSES = """
+SELECT ?class (COUNT(DISTINCT ?s) AS ?instances) WHERE {
+  ?s a ?class . FILTER(STRSTARTS(STR(?class), STR(sg:)))
+} GROUP BY ?class ORDER BY ?class"""
+
+
+@dataclass(frozen=True)
+class FileSummary:
+    file: str
+    records: int
+    triples: int
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    files: list[FileSummary]
+    total_triples: int
+
+
+Progress = Callable[[str], None]
+
+
+class StewardGraph:
+    """The stewardship graph.
+
+    >>> graph = StewardGraph(Settings(in_memory=True))       # doctest: +SKIP
+    >>> graph.build()                                        # doctest: +SKIP
+    >>> graph.run("steward-at", {"project": "PyTorch", "date": "2023-01-01"})  # doctest: +SKIP
+    """
+
+    def __init__(self, settings: Settings, *, store: Store | None = None) -> None:
+        self.settings = settings
+        self._store = store
+
+    # -- parts ---------------------------------------------------------------------------------
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            if self.settings.in_memory:
+                self._store = EmbeddedStore()
+            else:
+                self._store = EmbeddedStore.open(self.settings.store_dir)
+        return self._store
+
+    @cached_property
+    def ontology(self) -> Ontology:
+        return Ontology.load(self.settings.ontology_dir)
+
+    @cached_property
+    def catalogue(self) -> Catalogue:
+        return Catalogue.load(self.settings.queries_dir)
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+    # -- building ------------------------------------------------------------------------------
+
+    def compile(self, paths: Iterable[Path] | None = None, progress: Progress | None = None) -> RdfBuild:
+        """Read, check and convert curated files without touching the store."""
+        step = progress or (lambda _: None)
+        files = list(paths) if paths is not None else curated_files(self.settings.curated_dir)
+        if not files:
+            raise StewardGraphError(f"no curated files (*.yaml) in {self.settings.curated_dir}")
+        step(f"reading {len(files)} curated files")
+        data = read_curated(files, self.ontology.vocabularies)
+        step("converting to RDF")
+        build = to_rdf(data, self.ontology.vocabularies, self.ontology.graph)
+        step("checking SHACL shapes")
+        check_shapes(build, self.ontology.shapes)
+        return build
+
+    def validate(self, paths: Iterable[Path] | None = None, progress: Progress | None = None) -> BuildSummary:
+        return _summary(self.compile(paths, progress))
+
+    def build(self, paths: Iterable[Path] | None = None, progress: Progress | None = None) -> BuildSummary:
+        """Validate everything, then replace the stored graph in one swap."""
+        build = self.compile(paths, progress)
+        if progress:
+            progress("loading the store")
+        self.store.load(build.dataset.serialize(format="nquads", encoding="utf-8"))
+        return _summary(build)
+
+    # -- querying ------------------------------------------------------------------------------
+
+    def query(self, sparql: str, *, bindings: Mapping[str, Identifier] | None = None) -> QueryResult:
+        """Run SPARQL over the union of all graphs, with our prefixes predeclared."""
+        return self.store.query(_with_prefixes(sparql), bindings=bindings, row_cap=self.settings.row_cap)
+
+    def run(self, name: str, params: Mapping[str, Any] | None = None) -> Table:
+        """Run a named query with raw parameter values (text or Python)."""
+        named = self.catalogue.get(name)
+        bindings = self.bind(named, params or {})
+        result = self.store.query(named.text, bindings=bindings, row_cap=self.settings.row_cap)
+        if not isinstance(result, Table):
+            raise StewardGraphError(f"named query '{name}' is not a SELECT query")
+        return result
+
+    def bind(self, named: NamedQuery, params: Mapping[str, Any]) -> dict[str, Identifier]:
+        """Check parameters and turn them into RDF terms, resolving names to IRIs."""
+        bindings: dict[str, Identifier] = {}
+        for name, value in named.check(params).items():
+            param = named.param(name)
+            kind, var = param.type, param.variable
+            if kind in ENTITY_TYPES:
+                bindings[var] = self.resolve(kind, value, parameter=name)
+            elif kind == "event_type":
+                types = self.ontology.vocabularies.event_types
+                if value not in types:
+                    raise ParameterError(name, f"'{value}' is not one of: {', '.join(sorted(types))}")
+                bindings[var] = types[value]
+            elif isinstance(value, PartialDate):
+                bindings[var] = Literal(value.first_day())
+            else:
+                bindings[var] = Literal(value)
+        return bindings
+
+    def resolve(self, kind: str, value: str, *, parameter: str | None = None) -> URIRef:
+        """The IRI of a project or organization given by IRI, id, name or alias (any case).
+
+        ``kind`` is project, organization, foundation, or entity (a project or an organization).
+        """
+        classes = [SG.Project, SG.Organization] if kind == "entity" else [_CLASS[kind]]
+        needle = value.strip()
+        candidates: set[URIRef] = set()
+        for cls in classes:
+            id_kind = "project" if cls == SG.Project else "organization"
+            iris = [URIRef(needle)] if "://" in needle else []
+            if re.fullmatch(SLUG, needle.lower()):
+                iris.append(entity(id_kind, needle.lower()))
+            for iri in iris:
+                if self.query("ASK WHERE { ?e a ?class }", bindings={"e": iri, "class": cls}) is True:
+                    return iri
+            table = self.query(_RESOLVE, bindings={"class": cls, "needle": Literal(needle.lower())})
+            assert isinstance(table, Table)
+            candidates.update(URIRef(str(row["entity"])) for row in table.rows)
+        if len(candidates) == 1:
+            return candidates.pop()
+        if not candidates:
+            raise ParameterError(parameter or kind, f"no {kind} has the id, name or alias '{value}'")
+        raise ParameterError(
+            parameter or kind,
+            f"'{value}' is ambiguous: {', '.join(sorted(str(c) for c in candidates))}",
+        )
+
+    # -- output --------------------------------------------------------------------------------
+
+    def export(self, fmt: str) -> bytes:
+        if fmt not in EXPORT_FORMATS:
+            raise StewardGraphError(f"unknown export format '{fmt}' (use {', '.join(EXPORT_FORMATS)})")
+        dataset = Dataset()
+        dataset.parse(data=self.store.dump(), format="nquads")
+        for prefix, namespace in PREFIXES.items():
+            dataset.bind(prefix, namespace)
+        if fmt in ("turtle", "ntriples"):
+            union = dataset.graph(URIRef("urn:x-stewardgraph:union"))
+            for s, p, o, _ in dataset.quads((None, None, None, None)):
+                union.add((s, p, o))
+            return union.serialize(format=EXPORT_FORMATS[fmt], encoding="utf-8")
+        return dataset.serialize(format=EXPORT_FORMATS[fmt], encoding="utf-8")
+
+    def stats(self) -> dict[str, Table]:
+        graphs = self.query(_STATS)
+        classes = self.query(_CLASSES)
+        assert isinstance(graphs, Table) and isinstance(classes, Table)
+        return {"graphs": graphs, "classes": classes}
+
+
+def _with_prefixes(sparql: str) -> str:
+    declared = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+    return declared + sparql
+
+
+def _summary(build: RdfBuild) -> BuildSummary:
+    counts: dict[str, int] = {}
+    for item in build.origins.values():
+        counts[item.file.name] = counts.get(item.file.name, 0) + 1
+    files = [
+        FileSummary(name, records, len(build.dataset.graph(file_graph(Path(name)))))
+        for name, records in sorted(counts.items())
+    ]
+    return BuildSummary(files, sum(1 for _ in build.dataset.quads((None, None, None, None))))
