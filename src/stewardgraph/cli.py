@@ -18,7 +18,8 @@ from rich.table import Table as RichTable
 
 from stewardgraph.config import Settings
 from stewardgraph.errors import StewardGraphError
-from stewardgraph.service import EXPORT_FORMATS, BuildSummary, StewardGraph
+from stewardgraph.service import BuildSummary, StewardGraph
+from stewardgraph.store import EXPORT_FORMATS
 from stewardgraph.store import GraphResult, Table
 
 err = Console(stderr=True)

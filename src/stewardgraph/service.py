@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from rdflib import Dataset, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
 from stewardgraph.config import Settings
@@ -22,17 +22,10 @@ from stewardgraph.loaders.rdf import RdfBuild, entity, file_graph, to_rdf
 from stewardgraph.ontology import Ontology
 from stewardgraph.queries import ENTITY_TYPES, Catalogue, NamedQuery
 from stewardgraph.records import SLUG, PartialDate
-from stewardgraph.store import EmbeddedStore, QueryResult, Store, Table
+from stewardgraph.store import EXPORT_FORMATS, EmbeddedStore, QueryResult, Store, Table
 from stewardgraph.validation import check_shapes
 from stewardgraph.vocab import PREFIXES, SG
 
-EXPORT_FORMATS = {
-    "turtle": "turtle",
-    "ntriples": "nt",
-    "nquads": "nquads",
-    "trig": "trig",
-    "jsonld": "json-ld",
-}
 _CLASS = {"project": SG.Project, "organization": SG.Organization, "foundation": SG.Foundation}
 _RESOLVE = """
 SELECT DISTINCT ?entity WHERE {
@@ -124,7 +117,7 @@ class StewardGraph:
         build = self.compile(paths, progress)
         if progress:
             progress("loading the store")
-        self.store.load(build.dataset.serialize(format="nquads", encoding="utf-8"))
+        self.store.load(build.nquads())
         return _summary(build)
 
     # -- querying ------------------------------------------------------------------------------
@@ -192,18 +185,10 @@ class StewardGraph:
     # -- output --------------------------------------------------------------------------------
 
     def export(self, fmt: str) -> bytes:
+        """The whole graph in a format of EXPORT_FORMATS; triple formats merge the graphs."""
         if fmt not in EXPORT_FORMATS:
             raise StewardGraphError(f"unknown export format '{fmt}' (use {', '.join(EXPORT_FORMATS)})")
-        dataset = Dataset()
-        dataset.parse(data=self.store.dump(), format="nquads")
-        for prefix, namespace in PREFIXES.items():
-            dataset.bind(prefix, namespace)
-        if fmt in ("turtle", "ntriples"):
-            union = dataset.graph(URIRef("urn:x-stewardgraph:union"))
-            for s, p, o, _ in dataset.quads((None, None, None, None)):
-                union.add((s, p, o))
-            return union.serialize(format=EXPORT_FORMATS[fmt], encoding="utf-8")
-        return dataset.serialize(format=EXPORT_FORMATS[fmt], encoding="utf-8")
+        return self.store.dump(fmt)
 
     def stats(self) -> dict[str, Table]:
         graphs = self.query(_STATS)
@@ -222,7 +207,7 @@ def _summary(build: RdfBuild) -> BuildSummary:
     for item in build.origins.values():
         counts[item.file.name] = counts.get(item.file.name, 0) + 1
     files = [
-        FileSummary(name, records, len(build.dataset.graph(file_graph(Path(name)))))
+        FileSummary(name, records, len(build.graph(file_graph(Path(name)))))
         for name, records in sorted(counts.items())
     ]
-    return BuildSummary(files, sum(1 for _ in build.dataset.quads((None, None, None, None))))
+    return BuildSummary(files, len(build))

@@ -12,10 +12,7 @@ from stewardgraph.loaders.rdf import FIELDS, RdfBuild
 
 def check_shapes(build: RdfBuild, shapes: Graph) -> None:
     """Raise ValidationFailed with one Problem per SHACL violation."""
-    union = Graph()
-    for s, p, o, _ in build.dataset.quads((None, None, None, None)):
-        union.add((s, p, o))
-    conforms, report, _ = validate(union, shacl_graph=shapes, inference="none", allow_warnings=True)
+    conforms, report, _ = validate(build.union(), shacl_graph=shapes, inference="none", allow_warnings=True)
     if conforms:
         return
     assert isinstance(report, Graph)

@@ -50,6 +50,16 @@ class CuratedData:
         return [r for r in self.records if isinstance(r.record, kind)]
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text, so that our own parser reports bad ones."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def curated_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.glob("*.yaml") if p.is_file())
 
@@ -69,7 +79,7 @@ def read_curated(paths: Iterable[Path], vocabularies: Vocabularies) -> CuratedDa
 
 def _read_file(path: Path, problems: list[Problem]) -> list[Located]:
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
     except (OSError, yaml.YAMLError) as exc:
         problems.append(Problem(path.name, "(file)", "", f"cannot read YAML: {exc}"))
         return []

@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS, TIME, XSD
 
 from stewardgraph.loaders.curated import CuratedData, Located
@@ -66,22 +66,39 @@ def date_literal(value: PartialDate) -> Literal:
 
 @dataclass
 class RdfBuild:
-    """The dataset plus, for error reports, where each subject came from."""
+    """Named graphs by IRI plus, for error reports, where each subject came from."""
 
-    dataset: Dataset
+    graphs: dict[URIRef, Graph] = field(default_factory=dict)
     origins: dict[URIRef, Located] = field(default_factory=dict)
+
+    def graph(self, name: URIRef) -> Graph:
+        return self.graphs.setdefault(name, Graph(identifier=name))
+
+    def __len__(self) -> int:
+        return sum(len(g) for g in self.graphs.values())
+
+    def union(self) -> Graph:
+        union = Graph()
+        for graph in self.graphs.values():
+            union += graph
+        return union
+
+    def nquads(self) -> bytes:
+        """The whole build as N-Quads: each graph's N-Triples with its name added."""
+        lines = []
+        for name, graph in self.graphs.items():
+            suffix = f" <{name}> .\n"
+            text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+            lines.extend(line[: -len(" .")] + suffix for line in text.splitlines() if line.strip())
+        return "".join(lines).encode("utf-8")
 
 
 def to_rdf(data: CuratedData, vocab: Vocabularies, ontology: Graph | None = None) -> RdfBuild:
-    dataset = Dataset()
-    build = RdfBuild(dataset)
+    build = RdfBuild()
     if ontology is not None:
-        target = dataset.graph(ONTOLOGY_GRAPH)
-        for triple in ontology:
-            target.add(triple)
+        build.graph(ONTOLOGY_GRAPH).__iadd__(ontology)
     for item in data.records:
-        graph = dataset.graph(file_graph(item.file))
-        subject = _emit(graph, item.record, vocab)
+        subject = _emit(build.graph(file_graph(item.file)), item.record, vocab)
         build.origins[subject] = item
     return build
 

@@ -32,6 +32,9 @@ class GraphResult:
 
 QueryResult = Union[Table, bool, GraphResult]
 
+# Export formats by name, with whether they keep named graphs.
+EXPORT_FORMATS = {"turtle": False, "ntriples": False, "nquads": True, "trig": True, "jsonld": True}
+
 
 class Store(Protocol):
     """What the rest of the code needs of a store. The default graph is the union of all graphs."""
@@ -46,8 +49,8 @@ class Store(Protocol):
         """Replace the store's whole content with this N-Quads document, atomically."""
         ...
 
-    def dump(self) -> bytes:
-        """The whole content as N-Quads."""
+    def dump(self, fmt: str) -> bytes:
+        """The whole content in one of EXPORT_FORMATS; triple formats merge all graphs."""
         ...
 
     def close(self) -> None: ...

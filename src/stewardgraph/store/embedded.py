@@ -19,9 +19,17 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
 from stewardgraph.errors import QuerySyntaxError, StoreError
-from stewardgraph.store.base import GraphResult, QueryResult, Table, Value, bind_values
+from stewardgraph.store.base import EXPORT_FORMATS, GraphResult, QueryResult, Table, Value, bind_values
+from stewardgraph.vocab import PREFIXES
 
 POINTER = "CURRENT"
+_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
 _NUMERIC = {
     "http://www.w3.org/2001/XMLSchema#integer": int,
     "http://www.w3.org/2001/XMLSchema#int": int,
@@ -87,8 +95,13 @@ class EmbeddedStore:
             graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
         return GraphResult(graph)
 
-    def dump(self) -> bytes:
-        return bytes(self._reader().dump(format=ox.RdfFormat.N_QUADS))
+    def dump(self, fmt: str) -> bytes:
+        store = self._reader()
+        rdf_format = _FORMATS[fmt]
+        if EXPORT_FORMATS[fmt]:
+            return bytes(store.dump(format=rdf_format, prefixes=PREFIXES))
+        union = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+        return bytes(ox.serialize(union, format=rdf_format, prefixes=PREFIXES))
 
     # -- writing ----------------------------------------------------------------------------
 

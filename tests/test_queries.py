@@ -1,0 +1,195 @@
+"""Every named query, on the small fictional fixture dataset; and parameter checking."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from stewardgraph import StewardGraph
+from stewardgraph.errors import NotFound, ParameterError, StewardGraphError
+from stewardgraph.queries import Catalogue, parse_query_file
+from stewardgraph.resources import resource_dir
+
+CONTRACT = {
+    "project-history": ["date", "event_type", "from_steward", "to_steward", "sources"],
+    "steward-at": ["steward", "role", "since", "until"],
+    "foundation-projects": ["project", "host", "since", "until"],
+    "foundation-members": ["member", "tier", "since", "until"],
+    "transfers": ["date", "project", "event_type", "from_steward", "to_steward"],
+}
+
+
+def rows(graph: StewardGraph, name: str, **params: Any) -> list[dict[str, Any]]:
+    table = graph.run(name, params)
+    assert table.columns == list(graph.catalogue.get(name).columns)
+    assert not table.truncated
+    return table.rows
+
+
+def test_catalogue_has_the_contract_and_more(graph: StewardGraph) -> None:
+    names = [q.name for q in graph.catalogue]
+    for name, columns in CONTRACT.items():
+        assert list(graph.catalogue.get(name).columns) == columns
+    assert len(names) >= 10
+    for named in graph.catalogue:
+        assert named.title and named.description, named.name
+        assert "WHERE {" in named.text, named.name  # where parameters get bound
+
+
+def test_project_history(loaded: StewardGraph) -> None:
+    found = rows(loaded, "project-history", project="widget")
+    assert [(r["date"], r["event_type"], r["from_steward"], r["to_steward"]) for r in found] == [
+        ("2015", "creation", None, "Acme Corp"),
+        ("2020-06-15", "donation", "Acme Corp", "Widget Foundation"),
+    ]
+    assert set(found[1]["sources"].split(" ")) == {
+        "https://example.org/widget-donation",
+        "https://example.org/widget",
+    }
+
+
+@pytest.mark.parametrize(
+    ("project", "date", "expected"),
+    [
+        ("Widget", "2019-06-01", [("Acme Corp", "owner", "2015", "2020-06-15")]),
+        ("WIDGETS", "2020-06-14", [("Acme Corp", "owner", "2015", "2020-06-15")]),
+        ("widget", "2020-06-15", [("Widget Foundation", "host-foundation", "2020-06-15", None)]),
+        ("widget", "2014", []),
+        ("gadget", "2018-03", [("Globex", "owner", "2018-03", "2019-01-10")]),
+    ],
+)
+def test_steward_at(loaded: StewardGraph, project: str, date: str, expected: list[tuple[Any, ...]]) -> None:
+    found = rows(loaded, "steward-at", project=project, date=date)
+    assert [(r["steward"], r["role"], r["since"], r["until"]) for r in found] == expected
+
+
+def test_steward_at_defaults_to_today(loaded: StewardGraph) -> None:
+    assert [r["steward"] for r in rows(loaded, "steward-at", project="gadget")] == ["Cloud Foundation"]
+
+
+def test_foundation_projects_with_and_without_sub_foundations(loaded: StewardGraph) -> None:
+    everything = rows(loaded, "foundation-projects", foundation="UF")
+    assert [(r["project"], r["host"], r["since"], r["until"]) for r in everything] == [
+        ("Gadget", "Cloud Foundation", "2019-01-10", None),
+        ("Widget", "Widget Foundation", "2020-06-15", None),
+        ("OpenGizmo", "Umbrella Foundation", "2021-05-01", None),
+    ]
+    direct = rows(loaded, "foundation-projects", foundation="UF", include_sub="false")
+    assert [r["project"] for r in direct] == ["OpenGizmo"]
+    on_date = rows(loaded, "foundation-projects", foundation="umbrella foundation", date="2019-06")
+    assert [r["project"] for r in on_date] == ["Gadget"]
+    sub = rows(loaded, "foundation-projects", foundation="widget-foundation")
+    assert [r["project"] for r in sub] == ["Widget"]
+
+
+def test_foundation_members(loaded: StewardGraph) -> None:
+    found = rows(loaded, "foundation-members", foundation="WF", date="2021")
+    assert [(r["member"], r["tier"], r["since"], r["until"]) for r in found] == [
+        ("Globex", "general", "2020-07", "2022-01-01"),
+        ("Acme Corp", "premier", "2020-06-15", None),
+    ]
+    later = rows(loaded, "foundation-members", foundation="WF", date="2022-01-01")
+    assert [r["member"] for r in later] == ["Acme Corp"]
+
+
+def test_foundation_board(loaded: StewardGraph) -> None:
+    assert [r["member"] for r in rows(loaded, "foundation-board", foundation="WF")] == ["Acme Corp"]
+
+
+def test_transfers(loaded: StewardGraph) -> None:
+    found = rows(loaded, "transfers", from_date="2019", to_date="2020-12-31")
+    assert [(r["date"], r["project"], r["event_type"], r["from_steward"], r["to_steward"]) for r in found] == [
+        ("2019-01-10", "Gadget", "donation", "Globex", "Cloud Foundation"),
+        ("2020-06-15", "Widget", "donation", "Acme Corp", "Widget Foundation"),
+    ]
+    creations = rows(loaded, "transfers", from_date="2000", to_date="2030", event_type="creation")
+    assert [(r["project"], r["event_type"]) for r in creations] == [("Widget", "creation")]
+
+
+def test_company_handovers(loaded: StewardGraph) -> None:
+    found = rows(loaded, "company-handovers", company="ACME")
+    assert [(r["date"], r["project"], r["event_type"], r["to_steward"]) for r in found] == [
+        ("2020-06-15", "Widget", "donation", "Widget Foundation")
+    ]
+
+
+def test_relicensing_forks(loaded: StewardGraph) -> None:
+    assert rows(loaded, "relicensing-forks") == [
+        {"date": "2021-03", "project": "Gizmo", "old_license": "Apache-2.0", "new_license": "BUSL-1.1",
+         "fork": "OpenGizmo", "fork_date": "2021-04-02", "fork_steward": None}
+    ]
+
+
+def test_foundation_tree(loaded: StewardGraph) -> None:
+    assert [(r["foundation"], r["parent"], r["relation"]) for r in rows(loaded, "foundation-tree")] == [
+        ("Umbrella Foundation", None, None),
+        ("Cloud Foundation", "Umbrella Foundation", "part-of"),
+        ("Widget Foundation", "Umbrella Foundation", "hosted-by"),
+    ]
+
+
+def test_unhosted_projects(loaded: StewardGraph) -> None:
+    found = rows(loaded, "unhosted-projects", date="2021-06-01")
+    assert [(r["project"], r["steward"], r["role"]) for r in found] == [("Gizmo", "Acme Corp", "owner")]
+    early = rows(loaded, "unhosted-projects", date="2018-06")
+    assert [r["project"] for r in early] == ["Gadget", "Gizmo", "OpenGizmo", "Widget"]
+
+
+def test_entity_sources(loaded: StewardGraph) -> None:
+    found = rows(loaded, "entity-sources", entity="Gadget")
+    assert {(r["fact_type"], r["url"]) for r in found} == {
+        ("Project", "https://example.org/gadget"),
+        ("Stewardship", "https://example.org/gadget"),
+        ("StewardshipEvent", "https://example.org/gadget"),
+    }
+    assert len(found) == 4
+    assert {r["graph"] for r in found} == {"https://w3id.org/stewardgraph/graph/curated/facts"}
+    donation = rows(loaded, "entity-sources", entity="widget-foundation")
+    titles = {r["title"] for r in donation if r["url"] == "https://example.org/widget-donation"}
+    assert titles == {"Acme gives Widget away"}
+
+
+# -- parameters ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "message"),
+    [
+        ("steward-at", {}, "parameter 'project': is required"),
+        ("steward-at", {"project": "widget", "colour": "red"}, "parameter 'colour': query 'steward-at' has no such parameter"),
+        ("steward-at", {"project": "widget", "date": "yesterday"}, "parameter 'date': expected date: 'yesterday' is not a date"),
+        ("foundation-projects", {"foundation": "UF", "include_sub": "maybe"}, "parameter 'include_sub': expected boolean: 'maybe' is not true or false"),
+        ("steward-at", {"project": "Nonexistent"}, "parameter 'project': no project has the id, name or alias 'Nonexistent'"),
+        ("foundation-members", {"foundation": "Acme"}, "parameter 'foundation': no foundation has the id, name or alias 'Acme'"),
+        ("transfers", {"from_date": "2019", "to_date": "2020", "event_type": "sale"}, "parameter 'event_type': 'sale' is not one of: acceptance"),
+    ],
+)
+def test_bad_parameters_name_the_parameter(loaded: StewardGraph, name: str, params: dict[str, str], message: str) -> None:
+    with pytest.raises(ParameterError) as info:
+        loaded.run(name, params)
+    assert str(info.value).startswith(message)
+    assert info.value.status == 400
+
+
+def test_injection_attempts_are_just_values(loaded: StewardGraph) -> None:
+    sneaky = 'widget" } UNION { ?s ?p ?o } #'
+    with pytest.raises(ParameterError, match="no project has the id, name or alias"):
+        loaded.run("steward-at", {"project": sneaky})
+
+
+def test_unknown_query(loaded: StewardGraph) -> None:
+    with pytest.raises(NotFound, match="no named query 'nope'"):
+        loaded.run("nope")
+
+
+def test_header_is_typed(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.rq"
+    bad.write_text("#+ title: Bad\n#+ columns: [x]\n#+ params:\n#+   x: {type: colour}\nSELECT ?x WHERE { }\n")
+    with pytest.raises(StewardGraphError, match="parameter 'x' has unknown type 'colour'"):
+        parse_query_file(bad)
+
+
+def test_shipped_catalogue_loads() -> None:
+    assert len(Catalogue.load(resource_dir("queries"))) >= 10
