@@ -1,7 +1,5 @@
 """StewardGraph: a knowledge graph of open-source stewardship.
-
->>> from stewardgraph import StewardGraph, Settings
->>> graph = StewardGraph(Settings(in_memory=True))  # doctest: +SKIP
+Everything goes through the facade, `StewardGraph`, configured by `Settings`.
 """
 
 from stewardgraph.config import Settings

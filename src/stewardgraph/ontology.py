@@ -36,7 +36,7 @@ class Ontology:
 
         def scheme(name: URIRef) -> dict[str, URIRef]:
             return {
-                str(graph.value(concept, SKOS.notation)): URIRef(concept)
+                str(graph.value(concept, SKOS.notation)): URIRef(str(concept))
                 for concept in graph.subjects(SKOS.inScheme, name)
             }
 

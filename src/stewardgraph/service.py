@@ -61,9 +61,10 @@ Progress = Callable[[str], None]
 class StewardGraph:
     """The stewardship graph.
 
-    >>> graph = StewardGraph(Settings(in_memory=True))       # doctest: +SKIP
-    >>> graph.build()                                        # doctest: +SKIP
-    >>> graph.run("steward-at", {"project": "PyTorch", "date": "2023-01-01"})  # doctest: +SKIP
+    >>> graph = StewardGraph(Settings(in_memory=True))
+    >>> summary = graph.build()
+    >>> graph.run("steward-at", {"project": "PyTorch", "date": "2023-01-01"}).rows
+    [{'steward': 'PyTorch Foundation', 'role': 'host-foundation', 'since': '2022-09-12', 'until': None}]
     """
 
     def __init__(self, settings: Settings, *, store: Store | None = None) -> None:

@@ -85,7 +85,7 @@ class RdfBuild:
 
     def nquads(self) -> bytes:
         """The whole build as N-Quads: each graph's N-Triples with its name added."""
-        lines = []
+        lines: list[str] = []
         for name, graph in self.graphs.items():
             suffix = f" <{name}> .\n"
             text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")

@@ -30,7 +30,7 @@ _FORMATS = {
     "trig": ox.RdfFormat.TRIG,
     "jsonld": ox.RdfFormat.JSON_LD,
 }
-_NUMERIC = {
+_NUMERIC: dict[str, type[int] | type[float]] = {
     "http://www.w3.org/2001/XMLSchema#integer": int,
     "http://www.w3.org/2001/XMLSchema#int": int,
     "http://www.w3.org/2001/XMLSchema#long": int,
@@ -99,9 +99,13 @@ class EmbeddedStore:
         store = self._reader()
         rdf_format = _FORMATS[fmt]
         if EXPORT_FORMATS[fmt]:
-            return bytes(store.dump(format=rdf_format, prefixes=PREFIXES))
-        union = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
-        return bytes(ox.serialize(union, format=rdf_format, prefixes=PREFIXES))
+            data = store.dump(format=rdf_format, prefixes=PREFIXES)
+        else:
+            union = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+            assert isinstance(union, ox.QueryTriples)
+            data = ox.serialize(union, format=rdf_format, prefixes=PREFIXES)
+        assert data is not None  # no output file was given, so the bytes come back
+        return data
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -171,7 +175,8 @@ def to_python(term: object) -> Value:
         datatype = term.datatype.value
         if datatype in _NUMERIC:
             try:
-                return _NUMERIC[datatype](term.value)
+                number: int | float = _NUMERIC[datatype](term.value)
+                return number
             except ValueError:
                 return term.value
         if datatype == _BOOLEAN:

@@ -1,0 +1,133 @@
+"""The command line, in-process with click's runner and once as the installed script."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from stewardgraph.cli import main
+
+from .conftest import FIXTURES
+
+COMMANDS = ["build", "validate", "query", "export", "stats", "queries"]
+
+
+@pytest.fixture
+def run(tmp_path: Path):  # type: ignore[no-untyped-def]
+    runner = CliRunner()
+    base = ["--data-dir", str(tmp_path / "data"), "--curated-dir", str(FIXTURES / "curated")]
+
+    def invoke(*args: str, code: int = 0):  # type: ignore[no-untyped-def]
+        result = runner.invoke(main, [*base, *args])
+        assert result.exit_code == code, result.output + result.stderr
+        return result
+
+    return invoke
+
+
+@pytest.fixture
+def built(run):  # type: ignore[no-untyped-def]
+    run("build")
+    return run
+
+
+@pytest.mark.parametrize("command", [[], *[[c] for c in COMMANDS]])
+def test_every_command_has_help(run, command: list[str]) -> None:  # type: ignore[no-untyped-def]
+    assert "Usage:" in run(*command, "--help").output
+
+
+def test_build_prints_a_summary(run) -> None:  # type: ignore[no-untyped-def]
+    out = run("build").output
+    assert "facts.yaml" in out and "organizations.yaml" in out and "triples" in out
+
+
+def test_validate_loads_nothing(run) -> None:  # type: ignore[no-untyped-def]
+    assert "valid" in run("validate").output
+    result = run("query", "--name", "foundation-tree", code=1)
+    assert "run 'stewardgraph build'" in result.stderr
+
+
+def test_named_query_as_json(built) -> None:  # type: ignore[no-untyped-def]
+    out = built("query", "--name", "steward-at", "--param", "project=Widget", "--param", "date=2019", "--format", "json").output
+    assert json.loads(out) == [{"steward": "Acme Corp", "role": "owner", "since": "2015", "until": "2020-06-15"}]
+
+
+def test_named_query_as_csv_and_table(built) -> None:  # type: ignore[no-untyped-def]
+    out = built("query", "--name", "foundation-members", "--param", "foundation=WF", "--format", "csv").output
+    assert list(csv.DictReader(io.StringIO(out))) == [
+        {"member": "Globex", "tier": "general", "since": "2020-07", "until": "2022-01-01"},
+        {"member": "Acme Corp", "tier": "premier", "since": "2020-06-15", "until": ""},
+    ]
+    table = built("query", "--name", "foundation-members", "--param", "foundation=WF").output
+    assert "Acme Corp" in table and "premier" in table
+
+
+def test_sparql_text_select_ask_and_construct(built) -> None:  # type: ignore[no-untyped-def]
+    out = built("query", "SELECT ?name WHERE { ?p a sg:Project ; rdfs:label ?name } ORDER BY ?name", "--format", "json").output
+    assert [row["name"] for row in json.loads(out)] == ["Gadget", "Gizmo", "OpenGizmo", "Widget"]
+    assert built("query", "ASK { ?p a sg:Project }").output.strip() == "true"
+    turtle = built("query", "CONSTRUCT { ?p a sg:Project } WHERE { ?p a sg:Project }").output
+    assert "id/project/widget" in turtle
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["query", "--name", "nope"], "Error: no named query 'nope'"),
+        (["query", "--name", "steward-at"], "Error: parameter 'project': is required"),
+        (["query", "--name", "steward-at", "--param", "project=widget", "--param", "date=soon"], "Error: parameter 'date': expected date"),
+        (["query", "SELECT ?x WHERE { ?x"], "Error: malformed query"),
+    ],
+)
+def test_errors_exit_non_zero_with_a_reason(built, args: list[str], message: str) -> None:  # type: ignore[no-untyped-def]
+    result = built(*args, code=1)
+    assert result.stderr.startswith(message)
+    assert "Traceback" not in result.output + result.stderr
+
+
+def test_usage_errors(built) -> None:  # type: ignore[no-untyped-def]
+    assert built("query", code=2).stderr.startswith("Usage:")
+    assert "not KEY=VALUE" in built("query", "--name", "steward-at", "--param", "project", code=2).stderr
+
+
+def test_bad_build_reports_file_record_field(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("projects:\n  - {id: x, name: X, sources: [https://example.org], colour: red}\n")
+    result = run("build", str(bad), code=1)
+    assert "bad.yaml: projects[0] (id: x), field 'colour': unknown key" in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "ntriples", "nquads", "trig", "jsonld"])
+def test_export(built, tmp_path: Path, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / f"out.{fmt}"
+    built("export", "--format", fmt, "--output", str(target))
+    assert "id/project/widget" in target.read_text()
+
+
+def test_stats(built) -> None:  # type: ignore[no-untyped-def]
+    out = built("stats").output
+    assert "graph/curated/facts" in out and "Project" in out
+
+
+def test_installed_console_script(tmp_path: Path) -> None:
+    beside = Path(sys.executable).parent / "stewardgraph"
+    script = str(beside) if beside.exists() else shutil.which("stewardgraph")
+    assert script, "the package must be installed (pip install -e '.[test]')"
+    done = subprocess.run(
+        [script, "--data-dir", str(tmp_path), "--curated-dir", str(FIXTURES / "curated"), "build"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    done = subprocess.run(
+        [script, "--data-dir", str(tmp_path), "query", "--name", "project-history", "--param", "project=widget", "--format", "json"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert [row["event_type"] for row in json.loads(done.stdout)] == ["creation", "donation"]

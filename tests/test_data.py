@@ -1,0 +1,102 @@
+"""The shipped curated data: it validates, and it answers the questions it promises to."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from stewardgraph import Settings, StewardGraph
+from stewardgraph.store import Table
+
+FOUNDING_BOARD = {"AMD", "Amazon Web Services", "Google", "Meta Platforms", "Microsoft", "NVIDIA"}
+
+
+@pytest.fixture(scope="module")
+def real() -> Iterator[StewardGraph]:
+    graph = StewardGraph(Settings(in_memory=True))
+    graph.build()
+    yield graph
+    graph.close()
+
+
+def select(graph: StewardGraph, sparql: str) -> list[dict[str, Any]]:
+    result = graph.query(sparql)
+    assert isinstance(result, Table)
+    return result.rows
+
+
+def test_pytorch_history(real: StewardGraph) -> None:
+    rows = real.run("project-history", {"project": "PyTorch"}).rows
+    move = [r for r in rows if r["date"] == "2022-09-12"]
+    assert len(move) == 1
+    assert move[0]["event_type"] == "donation"
+    assert (move[0]["from_steward"], move[0]["to_steward"]) == ("Meta Platforms", "PyTorch Foundation")
+    assert all(url.startswith("https://") for url in move[0]["sources"].split())
+    assert rows[0]["date"] == "2016" and rows[0]["event_type"] == "creation"
+
+
+@pytest.mark.parametrize(("date", "steward"), [("2021-01-01", "Meta Platforms"), ("2023-01-01", "PyTorch Foundation")])
+def test_pytorch_steward_at(real: StewardGraph, date: str, steward: str) -> None:
+    rows = real.run("steward-at", {"project": "pytorch", "date": date}).rows
+    assert [r["steward"] for r in rows] == [steward]
+
+
+def test_pytorch_foundation_board_and_host(real: StewardGraph) -> None:
+    board = real.run("foundation-board", {"foundation": "PyTorch Foundation", "date": "2022-09-12"}).rows
+    assert {r["member"] for r in board} >= FOUNDING_BOARD
+    assert all(r["since"] == "2022-09-12" for r in board if r["member"] in FOUNDING_BOARD)
+    tree = {r["foundation"]: r for r in real.run("foundation-tree").rows}
+    assert tree["PyTorch Foundation"]["parent"] == "Linux Foundation"
+    assert tree["PyTorch Foundation"]["relation"] == "hosted-by"
+    assert tree["Cloud Native Computing Foundation"]["parent"] == "Linux Foundation"
+
+
+def test_pytorch_umbrella_expansion(real: StewardGraph) -> None:
+    rows = select(real, """
+        SELECT ?project ?date WHERE {
+          ?e sg:eventType/skos:notation "umbrella-expansion" ; sg:toSteward/rdfs:label "PyTorch Foundation" ;
+             sg:project/rdfs:label ?project ; sg:date ?date .
+        } ORDER BY ?project""")
+    found = {r["project"]: r["date"] for r in rows}
+    assert found["vLLM"].startswith("2025-05") and found["DeepSpeed"].startswith("2025-05")
+    assert found["Ray"].startswith("2025-10")
+    lf = real.run("foundation-projects", {"foundation": "Linux Foundation", "date": "2026-01-01"}).rows
+    assert {"PyTorch", "vLLM", "DeepSpeed", "Ray", "Kubernetes"} <= {r["project"] for r in lf}
+
+
+def test_enough_events_across_foundations_and_decades(real: StewardGraph) -> None:
+    events = select(real, """
+        SELECT ?e ?day ?g WHERE { GRAPH ?g { ?e a sg:StewardshipEvent ; sg:day ?day } }""")
+    others = [e for e in events if not e["g"].endswith("/curated/pytorch")]
+    assert len(others) >= 60
+    years = sorted(int(e["day"][:4]) for e in events)
+    assert 1990 <= years[0] < 2000 and years[-1] == 2026
+    foundations = select(real, """
+        SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE {
+          ?e a sg:StewardshipEvent ; sg:toSteward|sg:fromSteward|sg:aboutOrganization ?f . ?f a sg:Foundation }""")
+    assert foundations[0]["n"] >= 8
+
+
+def test_relicensings_that_led_to_forks(real: StewardGraph) -> None:
+    pairs = {(r["project"], r["fork"]) for r in real.run("relicensing-forks").rows}
+    assert {("Elasticsearch", "OpenSearch"), ("Terraform", "OpenTofu"), ("Redis", "Valkey")} <= pairs
+
+
+def test_month_precision_is_kept(real: StewardGraph) -> None:
+    rows = select(real, """
+        SELECT (COUNT(*) AS ?n) WHERE { ?e sg:date ?d ; sg:datePrecision time:unitMonth .
+                                        FILTER(DATATYPE(?d) = xsd:gYearMonth) }""")
+    assert rows[0]["n"] > 0
+    assert select(real, """
+        SELECT (COUNT(*) AS ?n) WHERE { ?e sg:date ?d ; sg:datePrecision time:unitMonth .
+                                        FILTER(DATATYPE(?d) != xsd:gYearMonth) }""")[0]["n"] == 0
+
+
+def test_every_fact_cites_a_source(real: StewardGraph) -> None:
+    unsourced = select(real, """
+        SELECT ?s WHERE {
+          VALUES ?c { sg:Project sg:Organization sg:Stewardship sg:Membership sg:StewardshipEvent }
+          ?s a ?c . FILTER NOT EXISTS { ?s sg:source/sg:url ?u } }""")
+    assert unsourced == []
