@@ -52,7 +52,8 @@ def main(ctx: click.Context, data_dir: Path | None, curated_dir: Path | None) ->
 
 
 def _with_progress(action: Callable[[Callable[[str], None]], BuildSummary]) -> BuildSummary:
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err) as bar:
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
         task = bar.add_task("starting", total=None)
         return action(lambda text: bar.update(task, description=text))
 
@@ -171,7 +172,8 @@ def list_queries(ctx: click.Context) -> None:
         table = RichTable("name", "parameters", "columns", "title")
         for named in graph.catalogue:
             params = ", ".join(
-                f"{p.name}:{p.type}" + ("" if p.required else f"={p.default}") for p in named.params
+                f"{p.name}:{p.type}" + ("" if p.required else f"={p.default or '(optional)'}")
+                for p in named.params
             )
             table.add_row(named.name, params, ", ".join(named.columns), named.title)
         Console().print(table)
