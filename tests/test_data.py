@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from stewardgraph import Settings, StewardGraph
-from stewardgraph.store import Table
 
 FOUNDING_BOARD = {"AMD", "Amazon Web Services", "Google", "Meta Platforms", "Microsoft", "NVIDIA"}
 
@@ -22,9 +21,7 @@ def real() -> Iterator[StewardGraph]:
 
 
 def select(graph: StewardGraph, sparql: str) -> list[dict[str, Any]]:
-    result = graph.query(sparql)
-    assert isinstance(result, Table)
-    return result.rows
+    return graph.select(sparql).rows
 
 
 def test_pytorch_history(real: StewardGraph) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -12,15 +10,17 @@ from pathlib import Path
 from typing import Any
 
 import click
+import pyoxigraph
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
 from stewardgraph.config import Settings
+from stewardgraph.formats import table_csv
 from stewardgraph.errors import StewardGraphError
+from stewardgraph.vocab import PREFIXES
 from stewardgraph.service import BuildSummary, StewardGraph
-from stewardgraph.store import EXPORT_FORMATS
-from stewardgraph.store import GraphResult, Table
+from stewardgraph.store import EXPORT_FORMATS, Solutions, Table, Triples
 
 err = Console(stderr=True)
 
@@ -118,18 +118,17 @@ def _print_result(result: Any, fmt: str) -> None:
     if isinstance(result, bool):
         click.echo(json.dumps(result) if fmt == "json" else str(result).lower())
         return
-    if isinstance(result, GraphResult):
-        click.echo(result.graph.serialize(format="turtle"))
+    if isinstance(result, Triples):
+        triples = pyoxigraph.parse(result.ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES)
+        click.echo((pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=PREFIXES) or b"").decode())
         return
+    if isinstance(result, Solutions):
+        result = result.table()
     assert isinstance(result, Table)
     if fmt == "json":
         click.echo(json.dumps(result.rows, indent=2, ensure_ascii=False))
     elif fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=result.columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows({k: "" if v is None else v for k, v in row.items()} for row in result.rows)
-        click.echo(buffer.getvalue(), nl=False)
+        click.echo(table_csv(result), nl=False)
     else:
         table = RichTable(*result.columns)
         for row in result.rows:
@@ -177,3 +176,25 @@ def list_queries(ctx: click.Context) -> None:
             )
             table.add_row(named.name, params, ", ".join(named.columns), named.title)
         Console().print(table)
+
+
+@main.command()
+@click.option("--host", help="Address to listen on (env STEWARDGRAPH_HOST; default 127.0.0.1).")
+@click.option("--port", type=int, help="Port to listen on (env STEWARDGRAPH_PORT; default 8000).")
+@click.option("--query-timeout", type=float, help="Seconds a query may run (env STEWARDGRAPH_QUERY_TIMEOUT).")
+@click.pass_context
+def serve(ctx: click.Context, host: str | None, port: int | None, query_timeout: float | None) -> None:
+    """Serve the SPARQL endpoint, named queries, REST resources and entity pages over HTTP."""
+    import uvicorn
+
+    from stewardgraph.store.embedded import current_generation
+    from stewardgraph.web import create_app
+
+    ctx.obj.update(host=host, port=port, query_timeout=query_timeout)
+    with _graph(ctx) as graph:
+        settings = graph.settings
+    local = settings.backend == "embedded" and not settings.in_memory
+    if local and current_generation(settings.store_dir) is None:
+        raise click.ClickException(f"no graph has been built in {settings.store_dir}; run 'stewardgraph build'")
+    err.print(f"StewardGraph on http://{settings.host}:{settings.port}/ (SPARQL at /sparql, API docs at /docs)")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")

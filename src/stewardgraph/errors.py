@@ -4,9 +4,13 @@
     ├── InputError (400)          bad curated data: names file, record and field
     │   └── ValidationFailed      several problems at once, such as SHACL violations
     ├── ParameterError (400)      a bad named-query or HTTP parameter
-    ├── QuerySyntaxError (400)    a malformed SPARQL query
+    ├── QuerySyntaxError (400)    a malformed SPARQL query, with line and column
+    ├── Forbidden (403)           a write without the configured token
     ├── NotFound (404)            an unknown named query or entity
-    └── StoreError (503)          the store is missing or cannot be opened
+    ├── NotAcceptable (406)       no offered media type is acceptable
+    ├── UnsupportedMediaType (415) a request body of a type we do not read
+    ├── StoreError (503)          the store is missing, down, or cannot be opened
+    └── QueryTimeout (504)        a query ran out of time and was stopped
 """
 
 from __future__ import annotations
@@ -65,6 +69,27 @@ class ParameterError(StewardGraphError):
 
 class QuerySyntaxError(StewardGraphError):
     status = 400
+
+    def __init__(self, message: str, *, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+        self.column = column
+
+
+class Forbidden(StewardGraphError):
+    status = 403
+
+
+class NotAcceptable(StewardGraphError):
+    status = 406
+
+
+class UnsupportedMediaType(StewardGraphError):
+    status = 415
+
+
+class QueryTimeout(StewardGraphError):
+    status = 504
 
 
 class NotFound(StewardGraphError):

@@ -5,8 +5,9 @@ The CLI and the web layer parse input, call a method here, and format what comes
 
 from __future__ import annotations
 
+import hmac
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -16,14 +17,21 @@ from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
 from stewardgraph.config import Settings
-from stewardgraph.errors import ParameterError, StewardGraphError
+from stewardgraph.errors import Forbidden, ParameterError, StewardGraphError
 from stewardgraph.loaders.curated import curated_files, read_curated
 from stewardgraph.loaders.rdf import RdfBuild, entity, file_graph, to_rdf
 from stewardgraph.ontology import Ontology
 from stewardgraph.queries import ENTITY_TYPES, Catalogue, NamedQuery
 from stewardgraph.records import SLUG, PartialDate
-from stewardgraph.store import EXPORT_FORMATS, EmbeddedStore, QueryResult, Store, Table
-from stewardgraph.validation import check_shapes
+from stewardgraph.store import (
+    EXPORT_FORMATS,
+    EmbeddedStore,
+    QueryOptions,
+    QueryResult,
+    Solutions,
+    Store,
+    Table,
+)
 from stewardgraph.vocab import PREFIXES, SG
 
 _CLASS = {"project": SG.Project, "organization": SG.Organization, "foundation": SG.Foundation}
@@ -58,6 +66,22 @@ class BuildSummary:
 Progress = Callable[[str], None]
 
 
+def open_store(settings: Settings, *, time_limited: bool = False) -> Store:
+    """The store the settings describe. ``time_limited`` puts the embedded store behind workers."""
+    if settings.backend == "remote":
+        from stewardgraph.store.remote import RemoteStore
+
+        remote: Store = RemoteStore.from_settings(settings)
+        return remote
+    if settings.in_memory:
+        return EmbeddedStore()
+    if time_limited:
+        from stewardgraph.store.pool import PooledStore
+
+        return PooledStore(settings.store_dir, workers=settings.query_workers, timeout=settings.query_timeout)
+    return EmbeddedStore.open(settings.store_dir)
+
+
 class StewardGraph:
     """The stewardship graph.
 
@@ -76,10 +100,7 @@ class StewardGraph:
     @property
     def store(self) -> Store:
         if self._store is None:
-            if self.settings.in_memory:
-                self._store = EmbeddedStore()
-            else:
-                self._store = EmbeddedStore.open(self.settings.store_dir)
+            self._store = open_store(self.settings)
         return self._store
 
     @cached_property
@@ -107,6 +128,8 @@ class StewardGraph:
         step("converting to RDF")
         build = to_rdf(data, self.ontology.vocabularies, self.ontology.graph)
         step("checking SHACL shapes")
+        from stewardgraph.validation import check_shapes  # pyshacl is slow to import
+
         check_shapes(build, self.ontology.shapes)
         return build
 
@@ -123,18 +146,49 @@ class StewardGraph:
 
     # -- querying ------------------------------------------------------------------------------
 
-    def query(self, sparql: str, *, bindings: Mapping[str, Identifier] | None = None) -> QueryResult:
-        """Run SPARQL over the union of all graphs, with our prefixes predeclared."""
-        return self.store.query(_with_prefixes(sparql), bindings=bindings, row_cap=self.settings.row_cap)
+    def query(
+        self,
+        sparql: str,
+        *,
+        bindings: Mapping[str, Identifier] | None = None,
+        timeout: float | None = None,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+        prefixes: bool = True,
+    ) -> QueryResult:
+        """Run read-only SPARQL. The default graph is the union of all graphs, unless
+        ``default_graphs`` names some; with ``prefixes`` our prefixes are predeclared."""
+        options = QueryOptions(
+            row_cap=self.settings.row_cap,
+            timeout=min(timeout, self.settings.query_timeout) if timeout else self.settings.query_timeout,
+            bindings=dict(bindings or {}),
+            prefixes=PREFIXES if prefixes else {},
+            default_graphs=tuple(default_graphs),
+            named_graphs=tuple(named_graphs),
+        )
+        return self.store.query(sparql, options)
 
-    def run(self, name: str, params: Mapping[str, Any] | None = None) -> Table:
+    def select(self, sparql: str, **kwargs: Any) -> Table:
+        """Run a SELECT query and return plain rows."""
+        result = self.query(sparql, **kwargs)
+        if not isinstance(result, Solutions):
+            raise StewardGraphError("expected a SELECT query")
+        return result.table()
+
+    def run(self, name: str, params: Mapping[str, Any] | None = None, *, timeout: float | None = None) -> Table:
         """Run a named query with raw parameter values (text or Python)."""
         named = self.catalogue.get(name)
         bindings = self.bind(named, params or {})
-        result = self.store.query(named.text, bindings=bindings, row_cap=self.settings.row_cap)
-        if not isinstance(result, Table):
-            raise StewardGraphError(f"named query '{name}' is not a SELECT query")
-        return result
+        return self.select(named.text, bindings=bindings, timeout=timeout, prefixes=False)
+
+    def update(self, sparql: str, *, token: str | None) -> None:
+        """Run SPARQL Update, only with the configured token."""
+        expected = self.settings.update_token
+        if expected is None:
+            raise Forbidden("updates are disabled: this service is read-only")
+        if token is None or not hmac.compare_digest(token.encode(), expected.get_secret_value().encode()):
+            raise Forbidden("updates need the configured bearer token")
+        self.store.update(sparql)
 
     def bind(self, named: NamedQuery, params: Mapping[str, Any]) -> dict[str, Identifier]:
         """Check parameters and turn them into RDF terms, resolving names to IRIs."""
@@ -171,8 +225,7 @@ class StewardGraph:
             for iri in iris:
                 if self.query("ASK WHERE { ?e a ?class }", bindings={"e": iri, "class": cls}) is True:
                     return iri
-            table = self.query(_RESOLVE, bindings={"class": cls, "needle": Literal(needle.lower())})
-            assert isinstance(table, Table)
+            table = self.select(_RESOLVE, bindings={"class": cls, "needle": Literal(needle.lower())})
             candidates.update(URIRef(str(row["entity"])) for row in table.rows)
         if len(candidates) == 1:
             return candidates.pop()
@@ -192,15 +245,7 @@ class StewardGraph:
         return self.store.dump(fmt)
 
     def stats(self) -> dict[str, Table]:
-        graphs = self.query(_STATS)
-        classes = self.query(_CLASSES)
-        assert isinstance(graphs, Table) and isinstance(classes, Table)
-        return {"graphs": graphs, "classes": classes}
-
-
-def _with_prefixes(sparql: str) -> str:
-    declared = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
-    return declared + sparql
+        return {"graphs": self.select(_STATS), "classes": self.select(_CLASSES)}
 
 
 def _summary(build: RdfBuild) -> BuildSummary:

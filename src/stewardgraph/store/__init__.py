@@ -1,6 +1,25 @@
-"""Graph stores behind one narrow interface: query, load, close."""
+"""Graph stores behind one narrow interface: query, update, load, dump, close."""
 
-from stewardgraph.store.base import EXPORT_FORMATS, GraphResult, QueryResult, Store, Table
+from stewardgraph.store.base import (
+    EXPORT_FORMATS,
+    QueryOptions,
+    QueryResult,
+    Solutions,
+    Store,
+    Table,
+    Term,
+    Triples,
+)
 from stewardgraph.store.embedded import EmbeddedStore
 
-__all__ = ["EXPORT_FORMATS", "EmbeddedStore", "GraphResult", "QueryResult", "Store", "Table"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "EmbeddedStore",
+    "QueryOptions",
+    "QueryResult",
+    "Solutions",
+    "Store",
+    "Table",
+    "Term",
+    "Triples",
+]

@@ -2,24 +2,30 @@
 
 On disk, every load writes a new generation directory beside the current one and then swaps a
 pointer file, so a failed load leaves the previous graph untouched and readers never see a half
-loaded graph.
+loaded graph. Readers open the current generation read-only and follow the pointer when it moves.
 """
 
 from __future__ import annotations
 
 import gc
 import os
+import re
 import shutil
 import time
-from collections.abc import Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.term import Identifier
 
 from stewardgraph.errors import QuerySyntaxError, StoreError
-from stewardgraph.store.base import EXPORT_FORMATS, GraphResult, QueryResult, Table, Value, bind_values
+from stewardgraph.store.base import (
+    EXPORT_FORMATS,
+    QueryOptions,
+    QueryResult,
+    Solutions,
+    Term,
+    Triples,
+    bind_values,
+)
 from stewardgraph.vocab import PREFIXES
 
 POINTER = "CURRENT"
@@ -30,23 +36,20 @@ _FORMATS = {
     "trig": ox.RdfFormat.TRIG,
     "jsonld": ox.RdfFormat.JSON_LD,
 }
-_NUMERIC: dict[str, type[int] | type[float]] = {
-    "http://www.w3.org/2001/XMLSchema#integer": int,
-    "http://www.w3.org/2001/XMLSchema#int": int,
-    "http://www.w3.org/2001/XMLSchema#long": int,
-    "http://www.w3.org/2001/XMLSchema#decimal": float,
-    "http://www.w3.org/2001/XMLSchema#double": float,
-    "http://www.w3.org/2001/XMLSchema#float": float,
-}
-_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_POSITION = re.compile(r"error at (\d+):(\d+)")
 
 
 class EmbeddedStore:
-    """An Oxigraph store. ``EmbeddedStore()`` is in memory; ``open(directory)`` is on disk."""
+    """An Oxigraph store. ``EmbeddedStore()`` is in memory; ``open(directory)`` is on disk.
+
+    It runs queries in the calling thread, without a time limit: the service puts it behind
+    a process pool (see ``store.pool``) to get one.
+    """
 
     def __init__(self, *, directory: Path | None = None) -> None:
         self._directory = directory
         self._store: ox.Store | None = ox.Store() if directory is None else None
+        self._generation: Path | None = None
 
     @classmethod
     def open(cls, directory: Path) -> EmbeddedStore:
@@ -55,45 +58,38 @@ class EmbeddedStore:
     # -- reading ----------------------------------------------------------------------------
 
     def _reader(self) -> ox.Store:
-        if self._store is None:
-            assert self._directory is not None
-            current = current_generation(self._directory)
-            if current is None:
-                raise StoreError(
-                    f"no graph has been built in {self._directory}; run 'stewardgraph build'"
-                )
+        if self._directory is None:
+            assert self._store is not None
+            return self._store
+        current = current_generation(self._directory)
+        if current is None:
+            raise StoreError(f"no graph has been built in {self._directory}; run 'stewardgraph build'")
+        if self._store is None or current != self._generation:
+            self.close()
             try:
                 self._store = ox.Store.read_only(str(current))
             except OSError as exc:
                 raise StoreError(f"cannot open the store at {current}: {exc}") from exc
+            self._generation = current
+        assert self._store is not None
         return self._store
 
-    def query(
-        self, sparql: str, *, bindings: Mapping[str, Identifier] | None = None, row_cap: int
-    ) -> QueryResult:
+    def query(self, sparql: str, options: QueryOptions) -> QueryResult:
         store = self._reader()
+        union = not options.default_graphs
         try:
-            result = store.query(bind_values(sparql, bindings or {}), use_default_graph_as_union=True)
+            result = store.query(
+                bind_values(sparql, options.bindings),
+                prefixes=dict(options.prefixes) or None,
+                use_default_graph_as_union=union,
+                default_graph=[ox.NamedNode(g) for g in options.default_graphs] or None,
+                named_graphs=[ox.NamedNode(g) for g in options.named_graphs] or None,
+            )
         except SyntaxError as exc:
-            raise QuerySyntaxError(f"malformed query: {exc}") from exc
-        except OSError as exc:
+            raise syntax_error(exc) from exc
+        except (OSError, ValueError, RuntimeError) as exc:
             raise StoreError(f"query failed: {exc}") from exc
-        if isinstance(result, ox.QueryBoolean):
-            return bool(result)
-        if isinstance(result, ox.QuerySolutions):
-            columns = [v.value for v in result.variables]
-            rows: list[dict[str, Value]] = []
-            for solution in result:
-                if len(rows) == row_cap:
-                    return Table(columns, rows, truncated=True)
-                rows.append({c: to_python(solution[c]) for c in columns})
-            return Table(columns, rows)
-        graph = Graph()
-        for count, triple in enumerate(result):
-            if count == row_cap:
-                return GraphResult(graph, truncated=True)
-            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
-        return GraphResult(graph)
+        return collect(result, options.row_cap)
 
     def dump(self, fmt: str) -> bytes:
         store = self._reader()
@@ -118,70 +114,115 @@ class EmbeddedStore:
         self.close()
         replace_generation(self._directory, nquads)
 
+    def update(self, sparql: str) -> None:
+        """Apply an update to a copy, then swap it in: readers never see half of it."""
+        if self._directory is None:
+            fresh = ox.Store()
+            fresh.load(self.dump("nquads"), format=ox.RdfFormat.N_QUADS)
+            _update(fresh, sparql)
+            self._store = fresh
+            return
+        before = self.dump("nquads")
+        self.close()
+        replace_generation(self._directory, before, update=sparql)
+
     def close(self) -> None:
-        if self._directory is not None:
+        if self._directory is not None and self._store is not None:
             self._store = None
+            self._generation = None
             gc.collect()  # pyoxigraph releases RocksDB handles when the object is freed
+
+
+def _update(store: ox.Store, sparql: str) -> None:
+    try:
+        store.update(sparql, prefixes=PREFIXES)
+    except SyntaxError as exc:
+        raise syntax_error(exc) from exc
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise StoreError(f"update failed: {exc}") from exc
+
+
+def syntax_error(exc: SyntaxError) -> QuerySyntaxError:
+    """Our error for a parser message, with its line and column when the parser gave them."""
+    message = str(exc)
+    match = _POSITION.search(message)
+    line, column = (int(match.group(1)), int(match.group(2))) if match else (None, None)
+    return QuerySyntaxError(f"malformed query: {message}", line=line, column=column)
+
+
+def collect(result: object, row_cap: int) -> QueryResult:
+    """Turn a pyoxigraph result into ours, stopping after row_cap rows or triples."""
+    if isinstance(result, ox.QueryBoolean):
+        return bool(result)
+    if isinstance(result, ox.QuerySolutions):
+        variables = [v.value for v in result.variables]
+        rows: list[list[Term | None]] = []
+        for solution in result:
+            if len(rows) == row_cap:
+                return Solutions(variables, rows, truncated=True)
+            rows.append([to_term(solution[v]) for v in variables])
+        return Solutions(variables, rows)
+    assert isinstance(result, ox.QueryTriples)
+    triples: list[ox.Triple] = []
+    truncated = False
+    for triple in result:
+        if len(triples) == row_cap:
+            truncated = True
+            break
+        triples.append(triple)
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    return Triples(data, len(triples), truncated)
+
+
+def to_term(term: object) -> Term | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return Term("uri", term.value)
+    if isinstance(term, ox.BlankNode):
+        return Term("bnode", term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Term("literal", term.value, lang=term.language)
+        datatype = term.datatype.value
+        plain = datatype == "http://www.w3.org/2001/XMLSchema#string"
+        return Term("literal", term.value, datatype=None if plain else datatype)
+    return Term("literal", str(term))
 
 
 def current_generation(directory: Path) -> Path | None:
     pointer = directory / POINTER
-    if not pointer.is_file():
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
         return None
-    generation = directory / pointer.read_text(encoding="utf-8").strip()
+    generation = directory / name
     return generation if generation.is_dir() else None
 
 
-def replace_generation(directory: Path, nquads: bytes) -> Path:
-    """Load into a new generation, then point CURRENT at it and remove older generations."""
+def replace_generation(directory: Path, nquads: bytes, *, update: str | None = None) -> Path:
+    """Load into a new generation (and apply an update), point CURRENT at it, drop the old."""
     directory.mkdir(parents=True, exist_ok=True)
     name = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns()}"
     generation = directory / name
     try:
         store = ox.Store(str(generation))
         store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+        if update is not None:
+            _update(store, update)
         store.flush()
         del store
         gc.collect()
     except BaseException:
+        gc.collect()
         shutil.rmtree(generation, ignore_errors=True)
         raise
+    previous = current_generation(directory)
     tmp = directory / (POINTER + ".tmp")
     tmp.write_text(name, encoding="utf-8")
     os.replace(tmp, directory / POINTER)
+    # Keep the previous generation: a reader in another process may still be using it.
     for old in directory.glob("gen-*"):
-        if old.name != name:
+        if old.name != name and old != previous:
             shutil.rmtree(old, ignore_errors=True)
     return generation
-
-
-def to_rdflib(term: object) -> Identifier:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise TypeError(f"unsupported term {term!r}")
-
-
-def to_python(term: object) -> Value:
-    """A result value as plain Python: IRIs and most literals as their text."""
-    if term is None:
-        return None
-    if isinstance(term, ox.Literal):
-        datatype = term.datatype.value
-        if datatype in _NUMERIC:
-            try:
-                number: int | float = _NUMERIC[datatype](term.value)
-                return number
-            except ValueError:
-                return term.value
-        if datatype == _BOOLEAN:
-            return term.value in ("true", "1")
-        return term.value
-    if isinstance(term, (ox.NamedNode, ox.BlankNode)):
-        return term.value
-    return str(term)

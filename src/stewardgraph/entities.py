@@ -1,0 +1,314 @@
+"""Projects, organizations and events as JSON-ready dictionaries, for the REST resources."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from rdflib import Literal, URIRef
+
+from stewardgraph.errors import NotFound
+from stewardgraph.loaders.rdf import entity
+from stewardgraph.service import StewardGraph
+from stewardgraph.store.base import Value
+from stewardgraph.vocab import ID
+
+Row = dict[str, Value]
+
+_PROJECTS = """
+SELECT ?p ?name ?status ?homepage ?repository
+       (GROUP_CONCAT(DISTINCT ?alias; separator="\\u001f") AS ?aliases)
+       (GROUP_CONCAT(DISTINCT STR(?license); separator=" ") AS ?licenses)
+WHERE {
+  ?p a sg:Project ; rdfs:label ?name .
+  OPTIONAL { ?p sg:status ?status }
+  OPTIONAL { ?p foaf:homepage ?homepage }
+  OPTIONAL { ?p schema:codeRepository ?repository }
+  OPTIONAL { ?p skos:altLabel ?alias }
+  OPTIONAL { ?p sg:license ?license }
+} GROUP BY ?p ?name ?status ?homepage ?repository ORDER BY LCASE(?name) ?p"""
+
+_STEWARDSHIPS = """
+SELECT ?s ?p ?project ?o ?steward ?role ?since ?until ?start ?end WHERE {
+  ?s a sg:Stewardship ; sg:project ?p ; sg:steward ?o ; sg:role/skos:notation ?role ;
+     sg:startDate ?since ; sg:startDay ?start .
+  ?p rdfs:label ?project . ?o rdfs:label ?steward .
+  OPTIONAL { ?s sg:endDate ?until ; sg:endDay ?end }
+} ORDER BY ?start ?s"""
+
+_ANCESTORS = """
+SELECT ?o ?ancestor WHERE { ?o a sg:Organization ; org:subOrganizationOf* ?ancestor }"""
+
+_EVENTS = """
+SELECT ?e ?type ?date ?day ?p ?project ?org ?organization ?from ?from_name ?to ?to_name ?description
+WHERE {
+  ?e a sg:StewardshipEvent ; sg:eventType/skos:notation ?type ; sg:date ?date ; sg:day ?day .
+  OPTIONAL { ?e sg:project ?p . ?p rdfs:label ?project }
+  OPTIONAL { ?e sg:aboutOrganization ?org . ?org rdfs:label ?organization }
+  OPTIONAL { ?e sg:fromSteward ?from . ?from rdfs:label ?from_name }
+  OPTIONAL { ?e sg:toSteward ?to . ?to rdfs:label ?to_name }
+  OPTIONAL { ?e dcterms:description ?description }
+} ORDER BY ?day ?e"""
+
+_MEMBERSHIPS = """
+SELECT ?m ?member ?member_name ?org ?org_name ?tier ?board ?since ?until WHERE {
+  ?m a sg:Membership ; sg:member ?member ; sg:organization ?org ; sg:tier/skos:notation ?tier ;
+     sg:startDate ?since ; sg:startDay ?start .
+  ?member rdfs:label ?member_name . ?org rdfs:label ?org_name .
+  OPTIONAL { ?m sg:endDate ?until }
+  OPTIONAL { ?m sg:governingBoard ?board }
+} ORDER BY ?tier ?start ?member_name"""
+
+_SOURCES = """
+SELECT ?fact ?url ?title ?publisher WHERE {
+  ?fact sg:source ?source . ?source sg:url ?u . BIND(STR(?u) AS ?url)
+  OPTIONAL { ?source dcterms:title ?title }
+  OPTIONAL { ?source sg:publisher ?publisher }
+} ORDER BY ?fact ?url"""
+
+_ENTITY = """
+SELECT ?p ?o WHERE { ?subject ?p ?o } ORDER BY ?p ?o"""
+
+_ORGANIZATIONS = """
+SELECT ?o ?name ?kind ?founded ?homepage ?parent ?relation WHERE {
+  ?o a sg:Organization ; rdfs:label ?name .
+  BIND(IF(EXISTS { ?o a sg:Foundation }, "foundation", IF(EXISTS { ?o a sg:Company }, "company", "other")) AS ?kind)
+  OPTIONAL { ?o sg:founded ?founded }
+  OPTIONAL { ?o foaf:homepage ?homepage }
+  OPTIONAL { ?o org:subOrganizationOf ?parent .
+             BIND(IF(EXISTS { ?o sg:hostedBy ?parent }, "hosted-by", "part-of") AS ?relation) }
+} ORDER BY LCASE(?name)"""
+
+_SEARCH = """
+SELECT DISTINCT ?e ?kind ?name ?matched WHERE {
+  ?e a ?class ; rdfs:label ?name .
+  VALUES (?class ?kind) { (sg:Project "project") (sg:Organization "organization") }
+  { ?e rdfs:label ?matched } UNION { ?e skos:altLabel ?matched }
+  FILTER(CONTAINS(LCASE(STR(?matched)), ?needle))
+} ORDER BY LCASE(?name) ?e"""
+
+
+def slug(iri: Value) -> str:
+    """The id part of one of our IRIs: ``.../id/project/pytorch`` gives ``pytorch``."""
+    return str(iri).rsplit("/", 1)[-1]
+
+
+def ref(iri: Value, name: Value, kind: str) -> dict[str, Any] | None:
+    if iri is None:
+        return None
+    return {"id": slug(iri), "name": name, "iri": iri, "url": f"/{kind}s/{slug(iri)}"}
+
+
+def _is_current(row: Row, today: str) -> bool:
+    return str(row["start"]) <= today and (row["end"] is None or today < str(row["end"]))
+
+
+def sources_by_fact(graph: StewardGraph) -> dict[str, list[dict[str, Value]]]:
+    found: dict[str, list[dict[str, Value]]] = defaultdict(list)
+    for row in graph.select(_SOURCES).rows:
+        found[str(row["fact"])].append({"url": row["url"], "title": row["title"], "publisher": row["publisher"]})
+    return found
+
+
+# -- projects ------------------------------------------------------------------------------------
+
+
+def projects(
+    graph: StewardGraph, *, foundation: URIRef | None = None, steward: URIRef | None = None, status: str | None = None
+) -> list[dict[str, Any]]:
+    """Every project, with its current stewards, filtered by current host foundation (including
+    sub-foundations), current steward, or status."""
+    today = dt.date.today().isoformat()
+    current: dict[str, list[Row]] = defaultdict(list)
+    for row in graph.select(_STEWARDSHIPS).rows:
+        if _is_current(row, today):
+            current[str(row["p"])].append(row)
+    ancestors: dict[str, set[str]] = defaultdict(set)
+    for row in graph.select(_ANCESTORS).rows:
+        ancestors[str(row["o"])].add(str(row["ancestor"]))
+    items = []
+    for row in graph.select(_PROJECTS).rows:
+        held = current.get(str(row["p"]), [])
+        if status is not None and row["status"] != status:
+            continue
+        if steward is not None and not any(h["o"] == str(steward) for h in held):
+            continue
+        if foundation is not None and not any(
+            h["role"] == "host-foundation" and str(foundation) in ancestors[str(h["o"])] for h in held
+        ):
+            continue
+        items.append(_project_summary(row, held))
+    return items
+
+
+def _project_summary(row: Row, held: list[Row]) -> dict[str, Any]:
+    return {
+        "id": slug(row["p"]),
+        "iri": row["p"],
+        "name": row["name"],
+        "aliases": [a for a in str(row["aliases"] or "").split("\u001f") if a],
+        "status": row["status"],
+        "licenses": [slug(iri) for iri in str(row["licenses"] or "").split()],
+        "homepage": row["homepage"],
+        "repository": row["repository"],
+        "stewards": [
+            {**(ref(h["o"], h["steward"], "organization") or {}), "role": h["role"], "since": h["since"]}
+            for h in held
+        ],
+        "url": f"/projects/{slug(row['p'])}",
+    }
+
+
+def project(graph: StewardGraph, iri: URIRef) -> dict[str, Any]:
+    """One project with its stewardship timeline and events, each with its sources."""
+    rows = [r for r in graph.select(_PROJECTS).rows if r["p"] == str(iri)]
+    if not rows:
+        raise NotFound(f"no project {slug(iri)}")
+    sources = sources_by_fact(graph)
+    today = dt.date.today().isoformat()
+    stewardships = [r for r in graph.select(_STEWARDSHIPS).rows if r["p"] == str(iri)]
+    detail = _project_summary(rows[0], [r for r in stewardships if _is_current(r, today)])
+    facts = _facts(graph, iri)
+    detail["description"] = _first(facts, "http://purl.org/dc/terms/description")
+    detail["created"] = _first(facts, "https://w3id.org/stewardgraph/ns#created")
+    detail["fork_of"] = [slug(o) for o in facts.get("https://w3id.org/stewardgraph/ns#forkOf", [])]
+    detail["timeline"] = [
+        {
+            "steward": ref(r["o"], r["steward"], "organization"),
+            "role": r["role"],
+            "since": r["since"],
+            "until": r["until"],
+            "sources": sources.get(str(r["s"]), []),
+        }
+        for r in stewardships
+    ]
+    detail["events"] = [
+        _event(r, sources) for r in graph.select(_EVENTS).rows if r["p"] == str(iri)
+    ]
+    detail["sources"] = sources.get(str(iri), [])
+    return detail
+
+
+# -- organizations -------------------------------------------------------------------------------
+
+
+def organization(graph: StewardGraph, iri: URIRef) -> dict[str, Any]:
+    """One organization: parent and child foundations, hosted projects over time, members by
+    tier, its own memberships and events, with sources."""
+    orgs = graph.select(_ORGANIZATIONS).rows
+    mine = [r for r in orgs if r["o"] == str(iri)]
+    if not mine:
+        raise NotFound(f"no organization {slug(iri)}")
+    sources = sources_by_fact(graph)
+    facts = _facts(graph, iri)
+    first = mine[0]
+    memberships = graph.select(_MEMBERSHIPS).rows
+    members: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for m in memberships:
+        if m["org"] == str(iri):
+            members[str(m["tier"])].append(
+                {"member": ref(m["member"], m["member_name"], "organization"), "since": m["since"],
+                 "until": m["until"], "governing_board": bool(m["board"]), "sources": sources.get(str(m["m"]), [])}
+            )
+    return {
+        "id": slug(iri),
+        "iri": str(iri),
+        "name": first["name"],
+        "kind": first["kind"],
+        "aliases": [str(a) for a in facts.get("http://www.w3.org/2004/02/skos/core#altLabel", [])],
+        "description": _first(facts, "http://purl.org/dc/terms/description"),
+        "homepage": first["homepage"],
+        "founded": first["founded"],
+        "parents": [
+            {**(ref(r["parent"], _name(orgs, r["parent"]), "organization") or {}), "relation": r["relation"]}
+            for r in mine if r["parent"] is not None
+        ],
+        "children": [
+            {**(ref(r["o"], r["name"], "organization") or {}), "relation": r["relation"]}
+            for r in orgs if r["parent"] == str(iri)
+        ],
+        "projects": [
+            {"project": ref(r["p"], r["project"], "project"), "role": r["role"], "since": r["since"],
+             "until": r["until"], "sources": sources.get(str(r["s"]), [])}
+            for r in graph.select(_STEWARDSHIPS).rows if r["o"] == str(iri)
+        ],
+        "members_by_tier": dict(members),
+        "member_of": [
+            {"organization": ref(m["org"], m["org_name"], "organization"), "tier": m["tier"],
+             "since": m["since"], "until": m["until"], "governing_board": bool(m["board"])}
+            for m in memberships if m["member"] == str(iri)
+        ],
+        "events": [
+            _event(r, sources) for r in graph.select(_EVENTS).rows
+            if str(iri) in (r["org"], r["from"], r["to"])
+        ],
+        "sources": sources.get(str(iri), []),
+    }
+
+
+def _name(rows: list[Row], iri: Value) -> Value:
+    return next((r["name"] for r in rows if r["o"] == iri), None)
+
+
+# -- events and search ---------------------------------------------------------------------------
+
+
+def events(
+    graph: StewardGraph, *, type: str | None = None, since: dt.date | None = None, until: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """Events in date order, by type and a date range (inclusive, by each date's first day)."""
+    sources = sources_by_fact(graph)
+    found = []
+    for row in graph.select(_EVENTS).rows:
+        day = str(row["day"])
+        if type is not None and row["type"] != type:
+            continue
+        if (since is not None and day < since.isoformat()) or (until is not None and day > until.isoformat()):
+            continue
+        found.append(_event(row, sources))
+    return found
+
+
+def _event(row: Row, sources: dict[str, list[dict[str, Value]]]) -> dict[str, Any]:
+    return {
+        "id": slug(row["e"]),
+        "iri": row["e"],
+        "type": row["type"],
+        "date": row["date"],
+        "project": ref(row["p"], row["project"], "project"),
+        "organization": ref(row["org"], row["organization"], "organization"),
+        "from": ref(row["from"], row["from_name"], "organization"),
+        "to": ref(row["to"], row["to_name"], "organization"),
+        "description": row["description"],
+        "sources": sources.get(str(row["e"]), []),
+    }
+
+
+def search(graph: StewardGraph, text: str) -> list[dict[str, Any]]:
+    """Projects and organizations whose name or an alias contains the text, in any case."""
+    rows = graph.select(_SEARCH, bindings={"needle": Literal(text.strip().lower())}).rows
+    seen: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        item = seen.setdefault(
+            str(row["e"]), {**(ref(row["e"], row["name"], str(row["kind"])) or {}), "kind": row["kind"], "matched": []}
+        )
+        item["matched"].append(row["matched"])
+    return list(seen.values())
+
+
+def _facts(graph: StewardGraph, iri: URIRef) -> dict[str, list[Value]]:
+    facts: dict[str, list[Value]] = defaultdict(list)
+    for row in graph.select(_ENTITY, bindings={"subject": iri}).rows:
+        facts[str(row["p"])].append(row["o"])
+    return facts
+
+
+def _first(facts: dict[str, list[Value]], predicate: str) -> Value:
+    values = facts.get(predicate)
+    return values[0] if values else None
+
+
+def entity_iri(kind: str, value: str) -> URIRef:
+    """The IRI for an id from a URL path."""
+    return entity(kind, value) if not value.startswith(str(ID)) else URIRef(value)

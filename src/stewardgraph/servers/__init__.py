@@ -1,0 +1,1 @@
+"""Harnesses that run real external servers (such as Apache Jena Fuseki) for tests and development."""

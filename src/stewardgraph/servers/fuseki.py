@@ -1,0 +1,355 @@
+"""Run a real Apache Jena Fuseki server for tests and development.
+
+The standalone server jar ``org.apache.jena:jena-fuseki-server`` is fetched once from Maven
+Central with ``mvn dependency:copy`` into a cache directory, then started with ``java -jar``
+over a generated configuration that defines one in-memory TDB2 dataset whose default graph is
+the union of its named graphs. The dataset offers SPARQL query (at ``/query`` and at the dataset
+root), SPARQL update (``/update``) and the read-write Graph Store Protocol (``/data``).
+
+Queries honour a ``timeout`` request parameter (Fuseki 5.6: whole seconds only, ``X`` or
+``X,Y``). ``X`` alone limits the time to the *first* result; ``X,Y`` adds an overall limit ``Y``,
+so pass ``timeout=N,N`` for an overall timeout. A timed-out query answers HTTP 503 "Query timed
+out". A fractional value such as ``0.5`` is rejected with a warning in the server log and the
+query then runs without a timeout.
+
+Only the standard library is used: the harness needs ``java`` (17 or later; ``$JAVA_HOME/bin/java``
+when ``JAVA_HOME`` is set) and, until the jar is cached, ``mvn``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "DEFAULT_VERSION",
+    "FusekiServer",
+    "connect_fuseki",
+    "find_java",
+    "find_mvn",
+    "fuseki_jar",
+    "start_fuseki",
+]
+
+DEFAULT_VERSION = "5.6.0"
+GROUP_ID = "org.apache.jena"
+ARTIFACT_ID = "jena-fuseki-server"
+HOST = "127.0.0.1"
+STOP_GRACE_SECONDS = 20.0
+LOG_TAIL_LINES = 40
+LOG_NAME = "fuseki.log"
+CONFIG_NAME = "fuseki-config.ttl"
+
+_ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_DATASET_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+# Never send requests to the local server through a proxy from the environment.
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+@dataclass(frozen=True)
+class FusekiServer:
+    """A running Fuseki server with one dataset; ``process`` is None when reusing a server."""
+
+    port: int
+    dataset: str
+    process: subprocess.Popen[bytes] | None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    @property
+    def dataset_url(self) -> str:
+        return f"{self.base_url}/{self.dataset}"
+
+    @property
+    def query_url(self) -> str:
+        """The SPARQL 1.1 query endpoint."""
+        return f"{self.dataset_url}/query"
+
+    @property
+    def update_url(self) -> str:
+        """The SPARQL 1.1 update endpoint."""
+        return f"{self.dataset_url}/update"
+
+    @property
+    def gsp_url(self) -> str:
+        """The read-write SPARQL 1.1 Graph Store Protocol endpoint."""
+        return f"{self.dataset_url}/data"
+
+    @property
+    def ping_url(self) -> str:
+        return f"{self.base_url}/$/ping"
+
+    def stop(self) -> None:
+        """Terminate the server cleanly and wait; kill it if it is still running after 20 s.
+
+        Does nothing for a reused server (``process`` is None) or one that has already stopped.
+        """
+        process = self.process
+        if process is None:
+            return
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=STOP_GRACE_SECONDS)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        process.wait()
+
+
+def find_java() -> str:
+    """The java executable: ``$JAVA_HOME/bin/java`` if JAVA_HOME is set, else ``java`` on PATH."""
+    java_home = os.environ.get("JAVA_HOME")
+    if java_home:
+        candidate = Path(java_home) / "bin" / ("java.exe" if os.name == "nt" else "java")
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return str(candidate)
+        raise RuntimeError(
+            f"JAVA_HOME is set to {java_home!r} but {candidate} is not an executable; "
+            "Fuseki needs Java 17 or later"
+        )
+    found = shutil.which("java")
+    if found is None:
+        raise RuntimeError(
+            "java not found: install a JDK/JRE 17 or later (e.g. OpenJDK 17) and put java on "
+            "PATH, or set JAVA_HOME"
+        )
+    return found
+
+
+def find_mvn() -> str:
+    """The Maven executable on PATH."""
+    found = shutil.which("mvn")
+    if found is None:
+        raise RuntimeError(
+            "mvn not found: install Apache Maven and put mvn on PATH; it is needed once to fetch "
+            f"{GROUP_ID}:{ARTIFACT_ID} from Maven Central (or place the jar in the cache directory)"
+        )
+    return found
+
+
+def fuseki_jar(cache_dir: Path, version: str = DEFAULT_VERSION) -> Path:
+    """The standalone Fuseki server jar, fetched from Maven Central into ``cache_dir`` once.
+
+    If ``cache_dir/jena-fuseki-server-{version}.jar`` already exists nothing is downloaded.
+    Otherwise runs ``mvn -q -B dependency:copy -Dartifact=org.apache.jena:jena-fuseki-server:
+    {version}`` into a temporary directory beside the jar and moves the jar into place, so a
+    failed or concurrent download never leaves a partial jar behind.
+    """
+    cache_dir = Path(cache_dir)
+    jar = cache_dir / f"{ARTIFACT_ID}-{version}.jar"
+    if jar.is_file() and jar.stat().st_size > 0:
+        return jar
+    mvn = find_mvn()
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    artifact = f"{GROUP_ID}:{ARTIFACT_ID}:{version}:jar"
+    with tempfile.TemporaryDirectory(prefix=".fuseki-download-", dir=cache_dir) as tmp:
+        staging = Path(tmp)
+        command = [
+            mvn,
+            "-q",
+            "-B",
+            "-Dstyle.color=never",
+            "dependency:copy",
+            f"-Dartifact={artifact}",
+            f"-DoutputDirectory={staging}",
+        ]
+        # Run outside any Maven project, so a pom.xml in the current directory is not used.
+        result = subprocess.run(
+            command,
+            cwd=staging,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        downloaded = staging / jar.name
+        if result.returncode != 0 or not downloaded.is_file():
+            # Maven writes its errors to stdout; report both streams.
+            streams = (_ANSI_ESCAPE.sub("", s).strip() for s in (result.stderr, result.stdout))
+            output = "\n".join(s for s in streams if s)
+            raise RuntimeError(
+                f"could not fetch {artifact} from Maven Central "
+                f"(exit status {result.returncode}).\n"
+                f"command: {subprocess.list2cmdline(command)}\n"
+                f"output:\n{output or '(none)'}"
+            )
+        os.replace(downloaded, jar)
+    return jar
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def fuseki_config(dataset: str) -> str:
+    """A Fuseki configuration (Turtle) with one in-memory TDB2 dataset named ``dataset``."""
+    _check_dataset(dataset)
+    return f"""\
+PREFIX fuseki: <http://jena.apache.org/fuseki#>
+PREFIX rdf:    <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX tdb2:   <http://jena.apache.org/2016/tdb#>
+
+[] rdf:type fuseki:Server .
+
+<#service> rdf:type fuseki:Service ;
+    fuseki:name "{dataset}" ;
+    # SPARQL query at the dataset root and at /query
+    fuseki:endpoint [ fuseki:operation fuseki:query ] ;
+    fuseki:endpoint [ fuseki:operation fuseki:query ; fuseki:name "query" ] ;
+    fuseki:endpoint [ fuseki:operation fuseki:update ; fuseki:name "update" ] ;
+    # Graph Store Protocol, read-write
+    fuseki:endpoint [ fuseki:operation fuseki:gsp-rw ; fuseki:name "data" ] ;
+    fuseki:dataset <#dataset> .
+
+# In memory; queries without GRAPH see the union of all named graphs.
+<#dataset> rdf:type tdb2:DatasetTDB2 ;
+    tdb2:location "--mem--" ;
+    tdb2:unionDefaultGraph true .
+"""
+
+
+def start_fuseki(
+    *,
+    cache_dir: Path,
+    work_dir: Path,
+    port: int = 0,
+    dataset: str = "stewardgraph",
+    timeout: float = 90,
+    version: str = DEFAULT_VERSION,
+) -> FusekiServer:
+    """Start Fuseki on 127.0.0.1 and wait until it answers ``/$/ping``.
+
+    ``port`` 0 picks a free port. The configuration, the server log (``fuseki.log``) and
+    Fuseki's run area (``run/``) go into ``work_dir``. Raises RuntimeError, with the end of the
+    log, if the server exits or does not answer within ``timeout`` seconds.
+    """
+    _check_dataset(dataset)
+    java = find_java()
+    jar = fuseki_jar(Path(cache_dir), version)
+    work_dir = Path(work_dir)
+    work_dir.mkdir(parents=True, exist_ok=True)
+    config = work_dir / CONFIG_NAME
+    config.write_text(fuseki_config(dataset), encoding="utf-8")
+    log = work_dir / LOG_NAME
+    env = dict(os.environ)
+    env["FUSEKI_BASE"] = str(work_dir / "run")
+    # A port picked here can be taken by someone else before Java binds it: then try another.
+    attempts = 3 if port == 0 else 1
+    deadline = time.monotonic() + timeout
+    for attempt in range(1, attempts + 1):
+        chosen = port or free_port()
+        command = [
+            java,
+            "-Xmx512m",
+            "-jar",
+            str(jar),
+            f"--config={config}",
+            f"--port={chosen}",
+            "--localhost",
+        ]
+        with log.open("wb") as log_file:
+            log_file.write(f"$ {subprocess.list2cmdline(command)}\n".encode())
+            log_file.flush()
+            process = subprocess.Popen(
+                command,
+                cwd=work_dir,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+            )
+        server = FusekiServer(port=chosen, dataset=dataset, process=process)
+        try:
+            problem = _wait_until_up(server, process, deadline, timeout)
+        except BaseException:
+            server.stop()
+            raise
+        if problem is None:
+            return server
+        server.stop()
+        tail = _tail(log)
+        if attempt < attempts and "Failed to bind" in tail and time.monotonic() < deadline:
+            continue
+        raise RuntimeError(f"{problem}; last {LOG_TAIL_LINES} lines of {log}:\n{tail}")
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _wait_until_up(
+    server: FusekiServer, process: subprocess.Popen[bytes], deadline: float, timeout: float
+) -> str | None:
+    """None once the server answers its ping, else what went wrong."""
+    while True:
+        status = process.poll()
+        if status is not None:
+            return f"Fuseki exited with status {status} during startup"
+        # Check the process again after the ping: another server may hold the port.
+        if _answers(server.ping_url) and process.poll() is None:
+            return None
+        if time.monotonic() >= deadline:
+            return f"Fuseki did not answer {server.ping_url} within {timeout:g} s"
+        time.sleep(0.1)
+
+
+def connect_fuseki(*, port: int, dataset: str = "stewardgraph", timeout: float = 5) -> FusekiServer:
+    """Reuse a Fuseki server that is already running on 127.0.0.1:``port`` (not stopped by us).
+
+    Checks that the dataset answers a SPARQL ``ASK`` query; raises RuntimeError otherwise.
+    """
+    _check_dataset(dataset)
+    server = FusekiServer(port=port, dataset=dataset, process=None)
+    url = f"{server.query_url}?{urllib.parse.urlencode({'query': 'ASK {}'})}"
+    request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
+    try:
+        with _OPENER.open(request, timeout=timeout) as response:
+            response.read()
+    except urllib.error.HTTPError as error:
+        error.close()
+        raise RuntimeError(f"{server.query_url} answered HTTP {error.code}") from None
+    except OSError as error:
+        raise RuntimeError(f"no Fuseki dataset at {server.query_url}: {error}") from None
+    return server
+
+
+def _answers(url: str) -> bool:
+    try:
+        with _OPENER.open(url, timeout=2) as response:
+            response.read()
+            status: int = response.status
+            return 200 <= status < 300
+    except urllib.error.HTTPError as error:
+        error.close()
+        return False
+    except OSError:
+        return False
+
+
+def _tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
+    try:
+        with path.open(encoding="utf-8", errors="replace") as file:
+            return "".join(deque(file, maxlen=lines)).rstrip("\n") or "(empty log)"
+    except OSError as error:
+        return f"(cannot read the log: {error})"
+
+
+def _check_dataset(dataset: str) -> None:
+    if not _DATASET_NAME.fullmatch(dataset):
+        raise ValueError(
+            f"bad Fuseki dataset name {dataset!r}: use letters, digits, '_', '.' and '-'"
+        )

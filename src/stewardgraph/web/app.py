@@ -1,0 +1,98 @@
+"""The app factory. Nothing happens at import time: the store opens in the lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from stewardgraph.config import Settings
+from stewardgraph.errors import StewardGraphError
+from stewardgraph.service import StewardGraph, open_store
+from stewardgraph.web import linked_data, named_queries, resources, sparql
+from stewardgraph.web.deps import TRUNCATED
+
+DESCRIPTION = """
+A knowledge graph of open-source stewardship: who owns, hosts, funds and governs open-source
+projects, and how that changes over time. Every fact cites its sources.
+
+* `/sparql` is a SPARQL 1.1 Protocol endpoint (read-only unless an update token is configured).
+* `/queries` lists named queries; `/queries/{name}` runs one with bound, typed parameters.
+* `/projects`, `/organizations`, `/events` and `/search` are JSON resources.
+* Every entity IRI `https://w3id.org/stewardgraph/id/<kind>/<slug>` resolves here at
+  `/id/<kind>/<slug>` as HTML, Turtle or JSON-LD.
+
+Every query has a time limit and a row cap; a cut result says so (`truncated`, or the
+`X-StewardGraph-Truncated` header). Errors share one shape:
+`{"error": {"status": 400, "type": "ParameterError", "message": "...", "parameter": "date"}}`.
+"""
+
+
+def error_body(status: int, kind: str, message: str, **extra: object) -> dict[str, object]:
+    error: dict[str, object] = {"status": status, "type": kind, "message": message}
+    error.update({k: v for k, v in extra.items() if v is not None})
+    return {"error": error}
+
+
+async def _our_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StewardGraphError)
+    extra = {k: getattr(exc, k, None) for k in ("parameter", "line", "column")}
+    public = next(c for c in type(exc).__mro__ if c.__module__ == "stewardgraph.errors")
+    body = error_body(exc.status, public.__name__, exc.message, **extra)
+    return JSONResponse(body, status_code=exc.status)
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    first = exc.errors()[0]
+    parameter = str(first["loc"][-1]) if first.get("loc") else None
+    message = f"parameter '{parameter}': {first['msg']}" if parameter else str(first["msg"])
+    return JSONResponse(error_body(400, "ParameterError", message, parameter=parameter), status_code=400)
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    kind = {404: "NotFound", 405: "MethodNotAllowed"}.get(exc.status_code, "HTTPError")
+    return JSONResponse(
+        error_body(exc.status_code, kind, str(exc.detail)), status_code=exc.status_code, headers=exc.headers
+    )
+
+
+def create_app(settings: Settings | None = None, *, graph: StewardGraph | None = None) -> FastAPI:
+    """Build the service. Give ``graph`` to serve an already open facade (tests do)."""
+    settings = settings or (graph.settings if graph else Settings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        served = graph or StewardGraph(settings, store=open_store(settings, time_limited=True))
+        app.state.graph = served
+        try:
+            yield
+        finally:
+            if graph is None:
+                served.close()
+
+    app = FastAPI(
+        title="StewardGraph",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "POST", "OPTIONS"],
+        allow_headers=["*"],
+        expose_headers=[TRUNCATED],
+    )
+    app.add_exception_handler(StewardGraphError, _our_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    for module in (sparql, named_queries, resources, linked_data):
+        app.include_router(module.router)
+    return app

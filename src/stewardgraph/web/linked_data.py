@@ -1,0 +1,191 @@
+"""Resolvable IRIs: every entity as HTML, Turtle or JSON-LD; the ontology as Turtle or HTML."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Request
+from fastapi import Path as PathParam
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from stewardgraph import formats
+from stewardgraph.errors import NotFound
+from stewardgraph.loaders.rdf import entity
+from stewardgraph.ontology import ONTOLOGY_FILE
+from stewardgraph.service import StewardGraph
+from stewardgraph.store import Triples
+from stewardgraph.vocab import PREFIXES, SG
+from stewardgraph.web.deps import Graph as GraphDep
+from stewardgraph.web.html import escape, link, page, table
+
+router = APIRouter(tags=["Linked data"])
+KINDS = ("project", "organization", "event", "stewardship", "membership", "source", "license")
+CONTEXT: dict[str, Any] = {
+    **PREFIXES,
+    "name": "rdfs:label",
+    "alias": "skos:altLabel",
+    "description": "dcterms:description",
+    "homepage": {"@id": "foaf:homepage", "@type": "@id"},
+    "source": {"@id": "sg:source", "@type": "@id"},
+}
+_DESCRIBE = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+_INCOMING = "SELECT ?s ?p ?label WHERE { ?s ?p ?o . OPTIONAL { ?s rdfs:label ?label } } ORDER BY ?p ?s"
+_LABELS = "SELECT ?term ?label WHERE { ?term rdfs:label ?label }"
+_PAGE_TYPES = ["text/html", "text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
+
+
+@router.get("/", include_in_schema=False)
+def home() -> HTMLResponse:
+    body = (
+        "<p>A knowledge graph of who owns, hosts, funds and governs open-source projects, over time. "
+        "Every fact cites its sources.</p><ul>"
+        '<li><a href="/id/project/pytorch">PyTorch</a>, <a href="/id/organization/pytorch-foundation">'
+        "the PyTorch Foundation</a>, <a href=\"/id/organization/linux-foundation\">the Linux Foundation</a></li>"
+        '<li><a href="/sparql">SPARQL endpoint</a>, <a href="/queries">named queries</a>, '
+        '<a href="/ontology">ontology</a>, <a href="/docs">API documentation</a></li></ul>'
+    )
+    return HTMLResponse(page("StewardGraph", body))
+
+
+@router.get("/context.jsonld", summary="The JSON-LD @context used by entity documents")
+def context() -> JSONResponse:
+    return JSONResponse({"@context": CONTEXT}, media_type="application/ld+json")
+
+
+@router.get(
+    "/id/{kind}/{slug}",
+    summary="An entity, by content negotiation: HTML, Turtle, JSON-LD, N-Triples or RDF/XML",
+    response_class=Response,
+    responses={200: {"content": {t: {} for t in _PAGE_TYPES}}, 404: {"description": "No such entity"}},
+)
+async def resolve(
+    request: Request,
+    graph: GraphDep,
+    kind: Annotated[str, PathParam(examples=["project"])],
+    slug: Annotated[str, PathParam(examples=["pytorch"])],
+) -> Response:
+    if kind not in KINDS:
+        raise NotFound(f"no kind of entity '{kind}' (known: {', '.join(KINDS)})")
+    iri = entity(kind, slug)
+    media = formats.negotiate(request.headers.get("accept"), _PAGE_TYPES)
+    triples = await run_in_threadpool(lambda: graph.query(_DESCRIBE, bindings={"s": iri}))
+    assert isinstance(triples, Triples)
+    if triples.count == 0:
+        raise NotFound(f"nothing is known about {iri}")
+    if media == "text/html":
+        return HTMLResponse(await run_in_threadpool(_entity_page, graph, iri, kind, triples))
+    if media == "application/ld+json":
+        return Response(_jsonld(triples, str(request.url_for("context"))), media_type=media)
+    return Response(formats.write_rdf(triples, media), media_type=media)
+
+
+def _jsonld(triples: Triples, context_url: str) -> bytes:
+    g = Graph().parse(data=triples.ntriples.decode("utf-8"), format="nt")
+    document = json.loads(g.serialize(format="json-ld", context=CONTEXT, auto_compact=True))
+    document["@context"] = context_url
+    return json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")
+
+
+def _entity_page(graph: StewardGraph, iri: URIRef, kind: str, triples: Triples) -> str:
+    labels = {str(r["term"]): str(r["label"]) for r in graph.select(_LABELS).rows}
+    g = Graph().parse(data=triples.ntriples.decode("utf-8"), format="nt")
+    title = labels.get(str(iri), str(iri))
+
+    def show(term: Any) -> str:
+        if isinstance(term, URIRef):
+            return link(str(term), labels.get(str(term), str(term)))
+        return escape(str(term))
+
+    facts = sorted(g.predicate_objects(iri), key=lambda po: (labels.get(str(po[0]), str(po[0])), str(po[1])))
+    body = [f'<p class="muted">{escape(str(iri))} · {escape(kind)}</p>']
+    body.append(table(["property", "value"], [[show(p), show(o)] for p, o in facts if p != SG.source]))
+    if kind == "project":
+        history = graph.run("project-history", {"project": str(iri)})
+        body.append("<h2>Timeline</h2>")
+        body.append(table(
+            ["date", "event", "from", "to", "sources"],
+            [[escape(str(r[c] or "")) for c in ("date", "event_type", "from_steward", "to_steward")]
+             + [" ".join(link(u, u) for u in str(r["sources"] or "").split())] for r in history.rows],
+        ))
+    incoming = graph.select(_INCOMING, bindings={"o": iri})
+    if incoming.rows:
+        body.append("<h2>Referenced by</h2>")
+        body.append(table(
+            ["subject", "property"],
+            [[link(str(r["s"]), str(r["label"] or r["s"])), show(URIRef(str(r["p"])))] for r in incoming.rows],
+        ))
+    sources = graph.select(
+        "SELECT ?url ?title WHERE { ?e sg:source ?s . ?s sg:url ?url . OPTIONAL { ?s dcterms:title ?title } } ORDER BY ?url",
+        bindings={"e": iri},
+    )
+    if sources.rows:
+        body.append("<h2>Sources</h2><ul>")
+        body.extend(f"<li>{link(str(r['url']), str(r['title'] or r['url']))}</li>" for r in sources.rows)
+        body.append("</ul>")
+    return page(title, "".join(body))
+
+
+# -- the ontology ---------------------------------------------------------------------------------
+
+
+@router.get(
+    "/ontology",
+    summary="The ontology: Turtle, or HTML documentation generated from it",
+    response_class=Response,
+    responses={200: {"content": {"text/turtle": {}, "text/html": {}}}},
+)
+def ontology(request: Request, graph: GraphDep) -> Response:
+    media = formats.negotiate(request.headers.get("accept"), ["text/turtle", "text/html"])
+    if media == "text/turtle":
+        return Response((graph.settings.ontology_dir / ONTOLOGY_FILE).read_bytes(), media_type=media)
+    return HTMLResponse(_ontology_page(graph.ontology.graph))
+
+
+@router.get("/ns", include_in_schema=False)
+def namespace() -> RedirectResponse:
+    return RedirectResponse("/ontology", status_code=303)
+
+
+def _ontology_page(g: Graph) -> str:
+    ns = str(SG)
+
+    def name(term: Any) -> str:
+        text = str(term)
+        return f"sg:{text[len(ns):]}" if text.startswith(ns) else g.namespace_manager.normalizeUri(term)
+
+    def rows(kind: URIRef) -> list[list[str]]:
+        out = []
+        for term in sorted((t for t in g.subjects(RDF.type, kind) if str(t).startswith(ns)), key=str):
+            parents = sorted(name(o) for o in g.objects(term, RDFS.subClassOf)) + sorted(
+                name(o) for o in g.objects(term, RDFS.subPropertyOf)
+            )
+            out.append([
+                f'<code id="{escape(str(term)[len(ns):])}">{escape(name(term))}</code>',
+                escape(str(g.value(term, RDFS.label) or "")),
+                escape(str(g.value(term, RDFS.comment) or "")),
+                escape(", ".join(parents)),
+            ])
+        return out
+
+    body = [
+        f"<p>{escape(str(g.value(URIRef(ns[:-1]), RDFS.comment) or ''))}</p>",
+        f'<p>Namespace <code>{escape(ns)}</code>. <a href="/ontology" type="text/turtle">Turtle</a> '
+        "(ask for <code>text/turtle</code>).</p>",
+        "<h2>Classes</h2>", table(["term", "label", "comment", "aligned with"], rows(OWL.Class)),
+        "<h2>Object properties</h2>", table(["term", "label", "comment", "aligned with"], rows(OWL.ObjectProperty)),
+        "<h2>Datatype properties</h2>", table(["term", "label", "comment", "aligned with"], rows(OWL.DatatypeProperty)),
+    ]
+    for scheme in sorted(g.subjects(RDF.type, SKOS.ConceptScheme), key=str):
+        concepts = sorted(g.subjects(SKOS.inScheme, scheme), key=lambda c: str(g.value(c, SKOS.notation)))
+        body.append(f"<h2>{escape(str(g.value(scheme, RDFS.label)))}</h2>")
+        body.append(table(
+            ["notation", "concept", "comment"],
+            [[f"<code>{escape(str(g.value(c, SKOS.notation)))}</code>", escape(name(c)),
+              escape(str(g.value(c, RDFS.comment) or ""))] for c in concepts],
+        ))
+    return page("StewardGraph ontology", "".join(body))
+

@@ -1,0 +1,80 @@
+"""Named queries over HTTP: the catalogue, and each query with bound, typed parameters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
+
+from stewardgraph import formats
+from stewardgraph.queries import NamedQuery
+from stewardgraph.web.deps import TRUNCATED, Graph, seconds
+
+router = APIRouter(tags=["Named queries"])
+RESERVED = {"timeout"}
+_TYPES = {"application/json": "json", "text/csv": "csv"}
+
+
+def describe(named: NamedQuery) -> dict[str, Any]:
+    return {
+        "name": named.name,
+        "title": named.title,
+        "description": named.description,
+        "parameters": [
+            {"name": p.name, "type": p.type, "required": p.required, "default": p.default, "description": p.description}
+            for p in named.params
+        ],
+        "columns": list(named.columns),
+        "url": f"/queries/{named.name}",
+    }
+
+
+@router.get("/queries", summary="The catalogue of named queries")
+def catalogue(graph: Graph) -> dict[str, list[dict[str, Any]]]:
+    return {"queries": [describe(q) for q in graph.catalogue]}
+
+
+@router.get(
+    "/queries/{name}",
+    summary="Run a named query",
+    description=(
+        "Parameters are the query's own (see `GET /queries`), given as URL parameters, for example "
+        "`/queries/steward-at?project=PyTorch&date=2021-01-01`. A project, organization or foundation "
+        "accepts an id, a name or an alias. `timeout` (seconds) may lower the time limit. The result "
+        "is JSON (`{columns, rows, truncated}`) or CSV, by Accept or by a `.json` / `.csv` suffix."
+    ),
+    response_class=Response,
+    responses={
+        200: {
+            "content": {
+                "application/json": {
+                    "example": {
+                        "columns": ["steward", "role", "since", "until"],
+                        "rows": [{"steward": "Meta Platforms", "role": "owner", "since": "2016", "until": "2022-09-12"}],
+                        "truncated": False,
+                    }
+                },
+                "text/csv": {"example": "steward,role,since,until\nMeta Platforms,owner,2016,2022-09-12\n"},
+            }
+        },
+        400: {"description": "A missing, undeclared or ill-typed parameter, named in the error"},
+        404: {"description": "No such named query"},
+    },
+)
+async def run(name: str, request: Request, graph: Graph) -> Response:
+    media = None
+    for suffix, kind in ((".json", "application/json"), (".csv", "text/csv")):
+        if name.endswith(suffix):
+            name, media = name[: -len(suffix)], kind
+    named = graph.catalogue.get(name)
+    media = media or formats.negotiate(request.headers.get("accept"), list(_TYPES))
+    params = {k: v for k, v in request.query_params.items() if k not in RESERVED}
+    timeout = seconds(request.query_params.get("timeout"))
+    table = await run_in_threadpool(lambda: graph.run(named.name, params, timeout=timeout))
+    headers = {TRUNCATED: "true"} if table.truncated else {}
+    if media == "text/csv":
+        return Response(formats.table_csv(table), media_type="text/csv", headers=headers)
+    body = {"columns": table.columns, "rows": table.rows, "truncated": table.truncated}
+    return JSONResponse(body, headers=headers)

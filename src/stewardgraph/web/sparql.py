@@ -1,0 +1,263 @@
+"""The SPARQL 1.1 Protocol endpoint: GET, both POST forms for queries, and guarded updates."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF, VOID, XSD
+
+from stewardgraph import formats
+from stewardgraph.errors import ParameterError, UnsupportedMediaType
+from stewardgraph.service import StewardGraph
+from stewardgraph.store import Solutions, Table, Triples
+from stewardgraph.web.deps import TRUNCATED, seconds
+from stewardgraph.web.deps import Graph as GraphDep
+from stewardgraph.web.html import escape, page, table
+
+router = APIRouter(tags=["SPARQL"])
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+_RESULT_TYPES = [
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+    "application/json",
+    "application/xml",
+    "text/xml",
+]
+_RDF_TYPES = list(formats.RDF)
+_EXAMPLE = """PREFIX sg: <https://w3id.org/stewardgraph/ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?steward ?since ?until WHERE {
+  ?s sg:project/rdfs:label "PyTorch" ; sg:steward/rdfs:label ?steward ; sg:startDate ?since .
+  OPTIONAL { ?s sg:endDate ?until }
+} ORDER BY ?since"""
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+async def _answer(
+    request: Request,
+    graph: StewardGraph,
+    *,
+    query: str | None,
+    update: str | None,
+    default_graphs: list[str],
+    named_graphs: list[str],
+    timeout: str | None,
+    hint: str | None,
+) -> Response:
+    if query is not None and update is not None:
+        raise ParameterError("update", "give either query or update, not both")
+    if update is not None:
+        await run_in_threadpool(graph.update, update, token=_bearer(request))
+        return PlainTextResponse("update applied\n")
+    if query is None:
+        return await _description(request, graph)
+    result = await run_in_threadpool(
+        lambda: graph.query(
+            query,
+            timeout=seconds(timeout),
+            default_graphs=default_graphs,
+            named_graphs=named_graphs,
+            prefixes=False,
+        )
+    )
+    accept = _accept(request, hint)
+    headers = {TRUNCATED: "true"} if getattr(result, "truncated", False) else {}
+    if isinstance(result, Triples):
+        media = formats.negotiate(accept, _RDF_TYPES)
+        return Response(formats.write_rdf(result, media), media_type=media, headers=headers)
+    offered = _RESULT_TYPES + (["text/html"] if isinstance(result, Solutions) else [])
+    media = formats.negotiate(accept, offered)
+    if media == "text/html":
+        assert isinstance(result, Solutions)
+        return HTMLResponse(_results_page(query, result), headers=headers)
+    return Response(formats.write_results(result, media), media_type=media, headers=headers)
+
+
+def _accept(request: Request, hint: str | None) -> str | None:
+    """The Accept header, unless a `format`/`output` parameter names a type we know."""
+    if hint:
+        media = formats.ALIASES.get(hint.lower(), hint.lower())
+        if media in formats.RESULTS or media in formats.RDF:
+            return media
+    return request.headers.get("accept")
+
+
+@router.get(
+    "/sparql",
+    summary="SPARQL query (GET), or the service description when there is no query",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "Results, negotiated: SPARQL JSON/XML, CSV, TSV for SELECT and ASK; "
+            "Turtle, N-Triples, JSON-LD, RDF/XML, N-Quads, TriG for CONSTRUCT and DESCRIBE.",
+        },
+        400: {"description": "Malformed query, with the parser's line and column"},
+        406: {"description": "No acceptable media type"},
+        504: {"description": "The query ran out of time and was stopped"},
+    },
+)
+async def sparql_get(
+    request: Request,
+    graph: GraphDep,
+    query: Annotated[str | None, Query(description="A SPARQL 1.1 query", examples=[_EXAMPLE])] = None,
+    default_graph_uri: Annotated[list[str], Query(alias="default-graph-uri")] = [],  # noqa: B006
+    named_graph_uri: Annotated[list[str], Query(alias="named-graph-uri")] = [],  # noqa: B006
+    timeout: Annotated[str | None, Query(description="Seconds; may lower the server's limit, not raise it")] = None,
+    format: Annotated[str | None, Query(description="Tolerated: json, xml, csv, tsv, turtle, ...")] = None,
+    output: Annotated[str | None, Query(description="Tolerated, like format")] = None,
+) -> Response:
+    if "update" in request.query_params:
+        raise ParameterError("update", "SPARQL Update must be sent with POST")
+    return await _answer(
+        request, graph, query=query, update=None, default_graphs=default_graph_uri,
+        named_graphs=named_graph_uri, timeout=timeout, hint=format or output,
+    )
+
+
+@router.post(
+    "/sparql",
+    summary="SPARQL query or update (POST, form-encoded or direct)",
+    response_class=Response,
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/x-www-form-urlencoded": {
+                    "schema": {"type": "object", "properties": {"query": {"type": "string"}, "update": {"type": "string"}}}
+                },
+                "application/sparql-query": {"schema": {"type": "string"}, "example": _EXAMPLE},
+                "application/sparql-update": {"schema": {"type": "string"}},
+            }
+        }
+    },
+    responses={403: {"description": "Updates are disabled, or the bearer token is missing or wrong"}},
+)
+async def sparql_post(request: Request, graph: GraphDep) -> Response:
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    params = request.query_params
+    query = update = None
+    defaults, named = params.getlist("default-graph-uri"), params.getlist("named-graph-uri")
+    timeout, hint = params.get("timeout"), params.get("format") or params.get("output")
+    if content_type == "application/x-www-form-urlencoded":
+        form = await request.form()
+        fields = {k: [str(v) for v in form.getlist(k)] for k in form}
+
+        def first(*names: str) -> str | None:
+            return next((fields[n][0] for n in names if fields.get(n)), None)
+
+        query, update = first("query"), first("update")
+        defaults = defaults + fields.get("default-graph-uri", [])
+        named = named + fields.get("named-graph-uri", [])
+        timeout = timeout or first("timeout")
+        hint = hint or first("format", "output")
+    elif content_type == "application/sparql-query":
+        query = (await request.body()).decode("utf-8")
+    elif content_type == "application/sparql-update":
+        update = (await request.body()).decode("utf-8")
+    else:
+        raise UnsupportedMediaType(
+            f"unsupported Content-Type '{content_type}': use application/x-www-form-urlencoded, "
+            "application/sparql-query or application/sparql-update"
+        )
+    if query is None and update is None:
+        raise ParameterError("query", "a POST needs a query or an update")
+    return await _answer(
+        request, graph, query=query, update=update, default_graphs=defaults,
+        named_graphs=named, timeout=timeout, hint=hint,
+    )
+
+
+# -- service description ------------------------------------------------------------------------
+
+
+async def _description(request: Request, graph: StewardGraph) -> Response:
+    media = formats.negotiate(request.headers.get("accept"), ["text/turtle", *_RDF_TYPES[1:], "text/html"])
+    if media == "text/html":
+        return HTMLResponse(_form_page())
+    stats = await run_in_threadpool(graph.stats)
+    endpoint = URIRef(str(request.url_for("sparql_get")))
+    g = _service_description(endpoint, stats, writable=graph.settings.update_token is not None)
+    data = g.serialize(format=_RDFLIB_FORMATS[media], encoding="utf-8")
+    return Response(data, media_type=media)
+
+
+_RDFLIB_FORMATS = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "text/plain": "nt",
+    "application/ld+json": "json-ld",
+    "application/rdf+xml": "xml",
+    "application/n-quads": "nt",  # a default-graph-only dataset is valid N-Quads as N-Triples
+    "application/trig": "turtle",  # likewise, Turtle is valid TriG
+}
+
+
+def _service_description(endpoint: URIRef, stats: dict[str, Table], *, writable: bool) -> Graph:
+    g = Graph()
+    g.bind("sd", SD)
+    g.bind("void", VOID)
+    g.bind("formats", FORMATS)
+    g.add((endpoint, RDF.type, SD.Service))
+    g.add((endpoint, SD.endpoint, endpoint))
+    g.add((endpoint, SD.supportedLanguage, SD.SPARQL11Query))
+    if writable:
+        g.add((endpoint, SD.supportedLanguage, SD.SPARQL11Update))
+    g.add((endpoint, SD.feature, SD.UnionDefaultGraph))
+    for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                 "Turtle", "N-Triples", "JSON-LD", "RDF_XML", "N-Quads", "TriG"):
+        g.add((endpoint, SD.resultFormat, FORMATS[name]))
+    dataset, default = BNode(), BNode()
+    g.add((endpoint, SD.defaultDataset, dataset))
+    g.add((dataset, RDF.type, SD.Dataset))
+    g.add((dataset, RDF.type, VOID.Dataset))
+    g.add((dataset, SD.defaultGraph, default))
+    g.add((default, RDF.type, SD.Graph))
+    graphs = stats["graphs"].rows
+    total = sum(int(str(row["triples"])) for row in graphs)
+    g.add((default, VOID.triples, Literal(total, datatype=XSD.integer)))
+    g.add((dataset, VOID.triples, Literal(total, datatype=XSD.integer)))
+    for row in stats["classes"].rows:
+        partition = BNode()
+        g.add((dataset, VOID.classPartition, partition))
+        g.add((partition, VOID["class"], URIRef(str(row["class"]))))
+        g.add((partition, VOID.entities, Literal(int(str(row["instances"])), datatype=XSD.integer)))
+    for row in graphs:
+        named, inner = BNode(), BNode()
+        g.add((dataset, SD.namedGraph, named))
+        g.add((named, SD.name, URIRef(str(row["graph"]))))
+        g.add((named, SD.graph, inner))
+        g.add((inner, VOID.triples, Literal(int(str(row["triples"])), datatype=XSD.integer)))
+    return g
+
+
+def _form_page() -> str:
+    body = (
+        "<p>A SPARQL 1.1 endpoint over the stewardship graph. The default graph is the union of "
+        "all named graphs. Point SPARQLWrapper, YASGUI or Jena at this URL, or try a query here.</p>"
+        '<form method="get" action="/sparql"><textarea name="query">'
+        f"{escape(_EXAMPLE)}</textarea><p><button>Run</button></p></form>"
+        '<p class="muted">Without a query, clients that ask for RDF get the service description '
+        "(SPARQL Service Description with VoID statistics).</p>"
+    )
+    return page("SPARQL endpoint", body)
+
+
+def _results_page(query: str, result: Solutions) -> str:
+    rows = [[escape(t.value) if t else "" for t in row] for row in result.rows]
+    note = "<p>Truncated at the row cap.</p>" if result.truncated else ""
+    body = (
+        f'<form method="get" action="/sparql"><textarea name="query">{escape(query)}</textarea>'
+        f"<p><button>Run</button></p></form><p>{len(rows)} rows</p>{note}{table(result.variables, rows)}"
+    )
+    return page("SPARQL results", body)
