@@ -1,11 +1,19 @@
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
+from fastapi.testclient import TestClient
 
 from stewardgraph import Settings, StewardGraph
+from stewardgraph.web import create_app
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -50,3 +58,91 @@ def write_yaml(tmp_path: Path):  # type: ignore[no-untyped-def]
         return paths
 
     return write
+
+
+# -- the service ---------------------------------------------------------------------------------
+
+
+def build_store(data_dir: Path) -> Path:
+    """Build the fixture dataset into an on-disk store under data_dir."""
+    graph = StewardGraph(Settings(data_dir=data_dir, curated_dir=FIXTURES / "curated"))
+    graph.build()
+    graph.close()
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def served_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store of the fixture dataset that tests only read."""
+    return build_store(tmp_path_factory.mktemp("served"))
+
+
+def service_settings(data_dir: Path, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "data_dir": data_dir,
+        "curated_dir": FIXTURES / "curated",
+        "query_timeout": 3.0,
+        "query_workers": 2,
+        "row_cap": 1000,
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def client(served_dir: Path) -> Iterator[TestClient]:
+    """The app in-process, over the read-only fixture store, with real worker processes."""
+    with TestClient(create_app(service_settings(served_dir))) as test_client:
+        yield test_client
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class LiveServer:
+    """`stewardgraph serve` in a subprocess: the real CLI, uvicorn and worker processes."""
+
+    def __init__(self, data_dir: Path, **env: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        script = Path(sys.executable).parent / "stewardgraph"
+        environment = {**os.environ, "STEWARDGRAPH_DATA_DIR": str(data_dir),
+                       "STEWARDGRAPH_QUERY_TIMEOUT": "2", **env}
+        self.log = open(data_dir / f"serve-{self.port}.log", "w+b")  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [str(script), "serve", "--port", str(self.port)], env=environment,
+            stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
+            try:
+                with httpx.Client() as http:
+                    if http.get(self.url + "/sparql", params={"query": "ASK {}"}).status_code == 200:
+                        return
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        self.stop()
+        self.log.seek(0)
+        raise RuntimeError(f"stewardgraph serve did not start:\n{self.log.read().decode()[-3000:]}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+
+@pytest.fixture(scope="session")
+def live(served_dir: Path) -> Iterator[LiveServer]:
+    server = LiveServer(served_dir)
+    yield server
+    server.stop()

@@ -69,9 +69,16 @@ def _print_summary(summary: BuildSummary, verb: str) -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--target",
+    type=click.Choice(["embedded", "remote"]),
+    help="Where to publish: the embedded store, or the remote SPARQL server of the settings "
+    "(one Graph Store PUT per named graph). Default: the configured backend.",
+)
 @click.pass_context
-def build(ctx: click.Context, files: tuple[Path, ...]) -> None:
+def build(ctx: click.Context, files: tuple[Path, ...], target: str | None) -> None:
     """Validate the curated data and swap it into the store (FILES default to all of data/curated)."""
+    ctx.obj["backend"] = target
     with _graph(ctx) as graph:
         summary = _with_progress(lambda step: graph.build(files or None, step))
         _print_summary(summary, "built")

@@ -29,7 +29,7 @@ from stewardgraph.store.base import (
 from stewardgraph.vocab import PREFIXES
 
 POINTER = "CURRENT"
-_FORMATS = {
+RDF_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
     "ntriples": ox.RdfFormat.N_TRIPLES,
     "nquads": ox.RdfFormat.N_QUADS,
@@ -93,7 +93,7 @@ class EmbeddedStore:
 
     def dump(self, fmt: str) -> bytes:
         store = self._reader()
-        rdf_format = _FORMATS[fmt]
+        rdf_format = RDF_FORMATS[fmt]
         if EXPORT_FORMATS[fmt]:
             data = store.dump(format=rdf_format, prefixes=PREFIXES)
         else:

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from stewardgraph import formats
+from stewardgraph import entities, formats
 from stewardgraph.errors import NotFound
 from stewardgraph.loaders.rdf import entity
 from stewardgraph.ontology import ONTOLOGY_FILE
@@ -104,12 +104,18 @@ def _entity_page(graph: StewardGraph, iri: URIRef, kind: str, triples: Triples) 
     body = [f'<p class="muted">{escape(str(iri))} · {escape(kind)}</p>']
     body.append(table(["property", "value"], [[show(p), show(o)] for p, o in facts if p != SG.source]))
     if kind == "project":
-        history = graph.run("project-history", {"project": str(iri)})
-        body.append("<h2>Timeline</h2>")
+        detail = entities.project(graph, iri)
+        body.append("<h2>Stewards</h2>")
+        body.append(table(
+            ["steward", "role", "since", "until", "sources"],
+            [[_ref(t["steward"]), escape(t["role"]), escape(t["since"]), escape(t["until"] or ""), _sources(t["sources"])]
+             for t in detail["timeline"]],
+        ))
+        body.append("<h2>Events</h2>")
         body.append(table(
             ["date", "event", "from", "to", "sources"],
-            [[escape(str(r[c] or "")) for c in ("date", "event_type", "from_steward", "to_steward")]
-             + [" ".join(link(u, u) for u in str(r["sources"] or "").split())] for r in history.rows],
+            [[escape(e["date"]), link(e["iri"], e["type"]), _ref(e["from"]), _ref(e["to"]), _sources(e["sources"])]
+             for e in detail["events"]],
         ))
     incoming = graph.select(_INCOMING, bindings={"o": iri})
     if incoming.rows:
@@ -127,6 +133,14 @@ def _entity_page(graph: StewardGraph, iri: URIRef, kind: str, triples: Triples) 
         body.extend(f"<li>{link(str(r['url']), str(r['title'] or r['url']))}</li>" for r in sources.rows)
         body.append("</ul>")
     return page(title, "".join(body))
+
+
+def _ref(item: dict[str, Any] | None) -> str:
+    return link(item["iri"], item["name"]) if item else ""
+
+
+def _sources(items: list[dict[str, Any]]) -> str:
+    return " ".join(link(str(s["url"]), str(s["title"] or s["url"])) for s in items)
 
 
 # -- the ontology ---------------------------------------------------------------------------------

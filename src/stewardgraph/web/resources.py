@@ -9,7 +9,10 @@ from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 
 from stewardgraph import entities
-from stewardgraph.errors import ParameterError
+from rdflib import URIRef
+
+from stewardgraph.errors import NotFound, ParameterError
+from stewardgraph.service import StewardGraph
 from stewardgraph.records import PartialDate
 from stewardgraph.web.deps import Graph
 
@@ -35,6 +38,14 @@ def _date(value: str | None, parameter: str) -> Any:
         raise ParameterError(parameter, str(exc)) from None
 
 
+def _find(graph: StewardGraph, kind: str, id: str) -> URIRef:
+    """The entity a path names by id, name or alias; an unknown one is a 404."""
+    try:
+        return graph.resolve(kind, id, parameter="id")
+    except ParameterError as exc:
+        raise NotFound(exc.message.removeprefix("parameter 'id': ")) from None
+
+
 @router.get("/projects", summary="Projects, filterable by current foundation, steward and status")
 async def list_projects(
     request: Request,
@@ -57,7 +68,7 @@ async def list_projects(
 async def get_project(
     id: Annotated[str, PathParam(description="Project id, name or alias", examples=["pytorch"])], graph: Graph
 ) -> dict[str, Any]:
-    return await run_in_threadpool(lambda: entities.project(graph, graph.resolve("project", id, parameter="id")))
+    return await run_in_threadpool(lambda: entities.project(graph, _find(graph, "project", id)))
 
 
 @router.get(
@@ -68,9 +79,7 @@ async def get_organization(
     id: Annotated[str, PathParam(description="Organization id, name or alias", examples=["pytorch-foundation"])],
     graph: Graph,
 ) -> dict[str, Any]:
-    return await run_in_threadpool(
-        lambda: entities.organization(graph, graph.resolve("organization", id, parameter="id"))
-    )
+    return await run_in_threadpool(lambda: entities.organization(graph, _find(graph, "organization", id)))
 
 
 @router.get("/events", summary="Stewardship events, filterable by type and date range")

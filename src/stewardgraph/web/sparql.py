@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -86,12 +87,15 @@ async def _answer(
 
 
 def _accept(request: Request, hint: str | None) -> str | None:
-    """The Accept header, unless a `format`/`output` parameter names a type we know."""
-    if hint:
+    """The Accept header; a `format`/`output` parameter (as SPARQLWrapper sends) decides only
+    when the header names no specific type."""
+    accept = request.headers.get("accept")
+    specific = accept and any(not part.strip().startswith("*/*") for part in accept.split(",") if part.strip())
+    if hint and not specific:
         media = formats.ALIASES.get(hint.lower(), hint.lower())
         if media in formats.RESULTS or media in formats.RDF:
             return media
-    return request.headers.get("accept")
+    return accept
 
 
 @router.get(
@@ -150,8 +154,7 @@ async def sparql_post(request: Request, graph: GraphDep) -> Response:
     defaults, named = params.getlist("default-graph-uri"), params.getlist("named-graph-uri")
     timeout, hint = params.get("timeout"), params.get("format") or params.get("output")
     if content_type == "application/x-www-form-urlencoded":
-        form = await request.form()
-        fields = {k: [str(v) for v in form.getlist(k)] for k in form}
+        fields = parse_qs((await request.body()).decode("utf-8"), keep_blank_values=True)
 
         def first(*names: str) -> str | None:
             return next((fields[n][0] for n in names if fields.get(n)), None)

@@ -1,0 +1,76 @@
+"""Resolvable IRIs and the ontology, with content negotiation."""
+
+from __future__ import annotations
+
+import json
+
+import pyoxigraph as ox
+import pytest
+from fastapi.testclient import TestClient
+
+WIDGET = "https://w3id.org/stewardgraph/id/project/widget"
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+def test_turtle(client: TestClient) -> None:
+    response = client.get("/id/project/widget", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/turtle")
+    triples = list(ox.parse(response.content, format=ox.RdfFormat.TURTLE))
+    assert {t.subject.value for t in triples} == {WIDGET}
+    assert ("http://www.w3.org/2000/01/rdf-schema#label", "Widget") in {(t.predicate.value, t.object.value) for t in triples}
+
+
+def test_jsonld_with_a_published_context(client: TestClient) -> None:
+    response = client.get("/id/project/widget", headers={"Accept": "application/ld+json"})
+    document = response.json()
+    assert document["@id"] == WIDGET and document["name"] == "Widget"
+    assert document["@context"] == "http://testserver/context.jsonld"
+    context = client.get("/context.jsonld").json()
+    # expanding with the published context gives the same triples as Turtle
+    inline = json.dumps({**document, "@context": context["@context"]}).encode()
+    from_jsonld = {str(t) for t in ox.parse(inline, format=ox.RdfFormat.JSON_LD)}
+    turtle = client.get("/id/project/widget", headers={"Accept": "text/turtle"}).content
+    assert from_jsonld == {str(t) for t in ox.parse(turtle, format=ox.RdfFormat.TURTLE)}
+
+
+def test_html_page_for_browsers(client: TestClient) -> None:
+    page = client.get("/id/project/widget", headers={"Accept": BROWSER})
+    assert page.headers["content-type"].startswith("text/html")
+    text = page.text
+    assert "<h1>Widget</h1>" in text
+    assert 'href="/id/organization/acme"' in text  # related entities link to this server
+    assert "Stewards" in text and "Events" in text and "2020-06-15" in text
+    assert "https://example.org/widget" in text  # sources
+
+
+@pytest.mark.parametrize("path", ["/id/organization/widget-foundation", "/id/event/widget-donated",
+                                  "/id/stewardship/widget--acme--2015"])
+def test_every_kind_resolves(client: TestClient, path: str) -> None:
+    assert client.get(path, headers={"Accept": BROWSER}).status_code == 200
+    assert client.get(path, headers={"Accept": "application/n-triples"}).status_code == 200
+
+
+def test_unknown_entities_are_404(client: TestClient) -> None:
+    assert client.get("/id/project/nothing").status_code == 404
+    assert client.get("/id/planet/earth").json()["error"]["type"] == "NotFound"
+
+
+def test_ontology_as_turtle_and_html(client: TestClient) -> None:
+    turtle = client.get("/ontology", headers={"Accept": "text/turtle"})
+    assert turtle.headers["content-type"].startswith("text/turtle")
+    assert len(list(ox.parse(turtle.content, format=ox.RdfFormat.TURTLE))) > 300
+    html = client.get("/ontology", headers={"Accept": BROWSER}).text
+    assert 'id="StewardshipEvent"' in html and "doap:Project" in html and "umbrella-expansion" in html
+    assert client.get("/ns", follow_redirects=False).headers["location"] == "/ontology"
+
+
+def test_openapi_documents_every_endpoint(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    for path in ("/sparql", "/queries", "/queries/{name}", "/projects", "/projects/{id}", "/organizations/{id}",
+                 "/events", "/search", "/id/{kind}/{slug}", "/ontology", "/context.jsonld"):
+        assert path in spec["paths"], path
+    # examples come from the real data
+    assert "Linux Foundation" in json.dumps(spec["paths"]["/projects"])
+    assert "pytorch" in json.dumps(spec["paths"]["/projects/{id}"])
+    assert "PyTorch" in json.dumps(spec["paths"]["/sparql"])
+    assert client.get("/docs").status_code == 200

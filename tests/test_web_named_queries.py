@@ -1,0 +1,81 @@
+"""Named queries over HTTP: the catalogue, JSON and CSV, parameter errors; same rows as the CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from fastapi.testclient import TestClient
+
+from stewardgraph import StewardGraph
+
+CALLS = [
+    ("project-history", {"project": "widget"}),
+    ("steward-at", {"project": "Widget", "date": "2019-06-01"}),
+    ("foundation-projects", {"foundation": "UF", "include_sub": "false"}),
+    ("foundation-members", {"foundation": "WF", "date": "2021"}),
+    ("transfers", {"from_date": "2019", "to_date": "2020-12-31"}),
+    ("foundation-board", {"foundation": "WF"}),
+    ("company-handovers", {"company": "acme"}),
+    ("relicensing-forks", {}),
+    ("foundation-tree", {}),
+    ("unhosted-projects", {"date": "2021-06-01"}),
+    ("entity-sources", {"entity": "gadget"}),
+]
+
+
+def test_catalogue(client: TestClient) -> None:
+    queries = {q["name"]: q for q in client.get("/queries").json()["queries"]}
+    assert {name for name, _ in CALLS} == set(queries)
+    steward_at = queries["steward-at"]
+    assert steward_at["columns"] == ["steward", "role", "since", "until"]
+    assert steward_at["parameters"] == [
+        {"name": "project", "type": "project", "required": True, "default": None,
+         "description": "Id, name or alias of the project"},
+        {"name": "date", "type": "date", "required": False, "default": "today",
+         "description": "ISO date (YYYY, YYYY-MM or YYYY-MM-DD); a partial date means its first day"},
+    ]
+
+
+@pytest.mark.parametrize(("name", "params"), CALLS)
+def test_every_named_query_matches_the_library(client: TestClient, loaded: StewardGraph, name: str, params: dict[str, str]) -> None:
+    response = client.get(f"/queries/{name}", params=params)
+    assert response.status_code == 200, response.text
+    expected = loaded.run(name, params)
+    body = response.json()
+    assert body == {"columns": expected.columns, "rows": expected.rows, "truncated": False}
+
+
+def test_csv_by_suffix_and_by_accept(client: TestClient) -> None:
+    by_suffix = client.get("/queries/foundation-members.csv", params={"foundation": "WF"})
+    by_accept = client.get("/queries/foundation-members", params={"foundation": "WF"}, headers={"Accept": "text/csv"})
+    for response in (by_suffix, by_accept):
+        assert response.headers["content-type"].startswith("text/csv")
+        assert list(csv.DictReader(io.StringIO(response.text)))[0] == {
+            "member": "Globex", "tier": "general", "since": "2020-07", "until": "2022-01-01"
+        }
+    as_json = client.get("/queries/foundation-members.json", params={"foundation": "WF"}, headers={"Accept": "text/csv"})
+    assert as_json.headers["content-type"].startswith("application/json")
+
+
+@pytest.mark.parametrize(
+    ("params", "parameter", "message"),
+    [
+        ({}, "project", "parameter 'project': is required"),
+        ({"project": "widget", "colour": "red"}, "colour", "parameter 'colour': query 'steward-at' has no such parameter"),
+        ({"project": "widget", "date": "2021-02-30"}, "date", "parameter 'date': expected date: '2021-02-30' is not a real day"),
+        ({"project": "nothing"}, "project", "parameter 'project': no project has the id, name or alias 'nothing'"),
+        ({"project": "widget", "timeout": "-1"}, "timeout", "parameter 'timeout': must be more than 0 seconds"),
+    ],
+)
+def test_bad_parameters_are_400_naming_the_parameter(client: TestClient, params: dict[str, str], parameter: str, message: str) -> None:
+    response = client.get("/queries/steward-at", params=params)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["parameter"] == parameter and error["message"].startswith(message)
+
+
+def test_unknown_query_is_404(client: TestClient) -> None:
+    response = client.get("/queries/nope")
+    assert response.status_code == 404 and response.json()["error"]["type"] == "NotFound"
