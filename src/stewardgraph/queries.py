@@ -8,10 +8,13 @@ A query file starts with a YAML header in ``#+`` comment lines::
     #+   project: {type: project, description: "Id, name or alias of the project"}
     #+   date: {type: date, default: today, description: "..."}
     #+ columns: [date, event_type, from_steward, to_steward, sources]
+    #+ sets: [sources]
 
 A parameter without ``default`` is required; ``default: null`` makes it optional and unbound
 when absent; a date's ``default: today`` means the day the query runs. ``var`` binds a query
-variable of another name. Values are bound with the engine's own mechanism, never pasted into the text.
+variable of another name. ``sets`` names columns that hold space-separated values (made with
+GROUP_CONCAT, whose order engines do not define): they are returned sorted, so every engine
+gives the same rows. Values are bound with the engine's own mechanism, never pasted into the text.
 """
 
 from __future__ import annotations
@@ -98,6 +101,7 @@ class NamedQuery:
     params: tuple[Param, ...]
     columns: tuple[str, ...]
     text: str
+    sets: tuple[str, ...] = ()  # columns holding space-separated values, returned sorted
     language: Literal["sparql"] = "sparql"
 
     def param(self, name: str) -> Param:
@@ -160,6 +164,7 @@ def parse_query_file(path: Path) -> NamedQuery:
         params=tuple(params),
         columns=tuple(header["columns"]),
         text=text,
+        sets=tuple(header.get("sets") or ()),
     )
 
 

@@ -179,7 +179,12 @@ class StewardGraph:
         """Run a named query with raw parameter values (text or Python)."""
         named = self.catalogue.get(name)
         bindings = self.bind(named, params or {})
-        return self.select(named.text, bindings=bindings, timeout=timeout, prefixes=False)
+        table = self.select(named.text, bindings=bindings, timeout=timeout, prefixes=False)
+        for row in table.rows:
+            for column in named.sets:
+                if row.get(column) is not None:
+                    row[column] = " ".join(sorted(set(str(row[column]).split())))
+        return table
 
     def update(self, sparql: str, *, token: str | None) -> None:
         """Run SPARQL Update, only with the configured token."""
