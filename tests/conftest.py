@@ -146,3 +146,42 @@ def live(served_dir: Path) -> Iterator[LiveServer]:
     server = LiveServer(served_dir)
     yield server
     server.stop()
+
+
+# -- Neo4j ---------------------------------------------------------------------------------------
+
+CACHE = Path(os.environ.get("STEWARDGRAPH_CACHE_DIR", Path(__file__).resolve().parent.parent / ".cache"))
+
+
+@pytest.fixture(scope="session")
+def neo4j_target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """Settings for a real Neo4j: the one STEWARDGRAPH_NEO4J_URI names, or one started here from
+    the Maven jars (never skipped: CI must run the Neo4j tests)."""
+    from stewardgraph.servers.neo4j import Neo4jConfig, start_neo4j, stop_neo4j
+
+    if os.environ.get("STEWARDGRAPH_NEO4J_URI"):
+        yield {"neo4j_uri": os.environ["STEWARDGRAPH_NEO4J_URI"],
+               "neo4j_password": os.environ.get("STEWARDGRAPH_NEO4J_PASSWORD", "stewardgraph")}
+        return
+    config = Neo4jConfig(home=tmp_path_factory.mktemp("neo4j-session"), cache_dir=CACHE / "neo4j",
+                         bolt_port=free_port(), http_port=free_port())
+    try:
+        start_neo4j(config)
+    except RuntimeError as error:
+        pytest.fail(f"cannot start Neo4j: {error}", pytrace=False)
+    try:
+        yield {"neo4j_uri": config.bolt_uri, "neo4j_password": config.password,
+               "neo4j_http": config.http_url}
+    finally:
+        stop_neo4j(config)
+
+
+@pytest.fixture(scope="session")
+def synced(served_dir: Path, neo4j_target: dict[str, str]) -> Iterator[StewardGraph]:
+    """The fixture dataset, synced into the session's Neo4j."""
+    settings = service_settings(served_dir, neo4j_uri=neo4j_target["neo4j_uri"],
+                                neo4j_password=neo4j_target["neo4j_password"])
+    graph = StewardGraph(settings)
+    graph.sync_neo4j()
+    yield graph
+    graph.close()

@@ -12,7 +12,7 @@ from typing import Any
 import click
 import pyoxigraph
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
 from stewardgraph.config import Settings
@@ -99,8 +99,11 @@ def validate(ctx: click.Context, files: tuple[Path, ...]) -> None:
 @click.option("--name", "name", help="Run the named query NAME instead of SPARQL text.")
 @click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="A named-query parameter; repeatable.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--backend", type=click.Choice(["sparql", "neo4j"]), help="Engine for a named query (default: the setting).")
 @click.pass_context
-def query(ctx: click.Context, sparql: str | None, name: str | None, params: tuple[str, ...], fmt: str) -> None:
+def query(
+    ctx: click.Context, sparql: str | None, name: str | None, params: tuple[str, ...], fmt: str, backend: str | None
+) -> None:
     """Run SPARQL text (or - for stdin), or a named query with --name and --param."""
     if (sparql is None) == (name is None):
         raise click.UsageError("give either SPARQL text or --name NAME")
@@ -112,7 +115,7 @@ def query(ctx: click.Context, sparql: str | None, name: str | None, params: tupl
         values[key.strip()] = value
     with _graph(ctx) as graph:
         if name is not None:
-            result: Any = graph.run(name, values)
+            result: Any = graph.run(name, values, backend=backend)
         else:
             if values:
                 raise click.UsageError("--param only applies to named queries")
@@ -205,3 +208,79 @@ def serve(ctx: click.Context, host: str | None, port: int | None, query_timeout:
         raise click.ClickException(f"no graph has been built in {settings.store_dir}; run 'stewardgraph build'")
     err.print(f"StewardGraph on http://{settings.host}:{settings.port}/ (SPARQL at /sparql, API docs at /docs)")
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+
+
+@main.group()
+def neo4j() -> None:
+    """A local Neo4j server (jars from Maven Central), and the projection of the graph into Neo4j."""
+
+
+def _neo4j_config(graph: StewardGraph) -> Any:
+    from stewardgraph.servers.neo4j import Neo4jConfig
+
+    s = graph.settings
+    return Neo4jConfig(home=s.neo4j_home, cache_dir=s.jar_cache / "neo4j", bolt_port=s.neo4j_bolt_port,
+                       http_port=s.neo4j_http_port, password=s.neo4j_password.get_secret_value())
+
+
+@neo4j.command("start")
+@click.pass_context
+def neo4j_start(ctx: click.Context) -> None:
+    """Download Neo4j on first use, start it, and wait until Bolt answers."""
+    from stewardgraph.servers.neo4j import start_neo4j
+
+    with _graph(ctx.find_root()) as graph:
+        config = _neo4j_config(graph)
+        try:
+            pid = start_neo4j(config)
+        except RuntimeError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(f"Neo4j is running (pid {pid}): bolt://127.0.0.1:{config.bolt_port}, "
+               f"Browser at http://127.0.0.1:{config.http_port}/browser/")
+
+
+@neo4j.command("status")
+@click.pass_context
+def neo4j_status(ctx: click.Context) -> None:
+    """Whether the local Neo4j server runs, and where."""
+    from stewardgraph.servers.neo4j import neo4j_status as status
+
+    with _graph(ctx.find_root()) as graph:
+        state = status(_neo4j_config(graph))
+    click.echo(json.dumps(state, indent=2, default=str))
+    if not state.get("running"):
+        ctx.exit(1)
+
+
+@neo4j.command("stop")
+@click.pass_context
+def neo4j_stop(ctx: click.Context) -> None:
+    """Stop the local Neo4j server."""
+    from stewardgraph.servers.neo4j import stop_neo4j
+
+    with _graph(ctx.find_root()) as graph:
+        was_running = stop_neo4j(_neo4j_config(graph))
+    click.echo("Neo4j stopped" if was_running else "Neo4j was not running")
+
+
+@neo4j.command("sync")
+@click.pass_context
+def neo4j_sync(ctx: click.Context) -> None:
+    """Project the RDF graph into Neo4j (STEWARDGRAPH_NEO4J_URI, default the local server)."""
+    with _graph(ctx.find_root()) as graph:
+        columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+        with Progress(*columns, console=err, transient=True) as bar:
+            task = bar.add_task("reading the graph", total=None)
+
+            def step(what: str, done: int, total: int) -> None:
+                bar.update(task, description=f"writing {what}", completed=done, total=total)
+
+            counts = graph.sync_neo4j(step)
+    table = RichTable(title=f"synced to {graph.settings.bolt_uri}")
+    table.add_column("kind")
+    table.add_column("name")
+    table.add_column("count", justify="right")
+    for kind, items in counts.items():
+        for name, count in items.items():
+            table.add_row(kind, name, str(count))
+    Console().print(table)

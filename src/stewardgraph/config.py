@@ -7,7 +7,7 @@ from pathlib import Path
 import platformdirs
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from stewardgraph.resources import resource_dir
@@ -64,7 +64,41 @@ class Settings(BaseSettings):
     remote_gsp_url: str | None = Field(default=None, description="Remote Graph Store Protocol endpoint.")
     remote_user: str | None = Field(default=None, description="User for the remote server (HTTP basic).")
     remote_password: SecretStr | None = Field(default=None, description="Password for the remote server.")
+    query_backend: Literal["sparql", "neo4j"] = Field(
+        default="sparql", description="Engine that answers named queries unless a request says otherwise."
+    )
+    neo4j_uri: str | None = Field(
+        default=None,
+        description="Bolt URI of Neo4j (bolt://, neo4j://, neo4j+s:// ...); default: the server 'stewardgraph neo4j start' runs.",
+    )
+    neo4j_user: str = Field(default="neo4j", description="Neo4j user.")
+    neo4j_password: SecretStr = Field(
+        default=SecretStr("stewardgraph"), description="Neo4j password (also the initial one 'neo4j start' sets)."
+    )
+    neo4j_database: str = Field(default="neo4j", description="Neo4j database.")
+    neo4j_bolt_port: int = Field(default=7687, description="Bolt port of the server 'neo4j start' runs.")
+    neo4j_http_port: int = Field(default=7474, description="HTTP port (Neo4j Browser) of the server 'neo4j start' runs.")
+    cache_dir: Path | None = Field(
+        default=None, description="Where downloaded server jars are cached (default: <data_dir>/cache)."
+    )
+
+    @field_validator("update_token", "remote_password", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
 
     @property
     def store_dir(self) -> Path:
         return self.data_dir / "store"
+
+    @property
+    def neo4j_home(self) -> Path:
+        return self.data_dir / "neo4j"
+
+    @property
+    def jar_cache(self) -> Path:
+        return self.cache_dir or self.data_dir / "cache"
+
+    @property
+    def bolt_uri(self) -> str:
+        return self.neo4j_uri or f"bolt://127.0.0.1:{self.neo4j_bolt_port}"

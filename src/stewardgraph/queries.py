@@ -102,7 +102,7 @@ class NamedQuery:
     columns: tuple[str, ...]
     text: str
     sets: tuple[str, ...] = ()  # columns holding space-separated values, returned sorted
-    language: Literal["sparql"] = "sparql"
+    cypher: str | None = None  # the twin for Neo4j, from <name>.cypher beside the .rq file
 
     def param(self, name: str) -> Param:
         for param in self.params:
@@ -165,6 +165,7 @@ def parse_query_file(path: Path) -> NamedQuery:
         columns=tuple(header["columns"]),
         text=text,
         sets=tuple(header.get("sets") or ()),
+        cypher=twin.read_text(encoding="utf-8") if (twin := path.with_suffix(".cypher")).is_file() else None,
     )
 
 

@@ -13,14 +13,16 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
 from stewardgraph.config import Settings
-from stewardgraph.errors import Forbidden, ParameterError, StewardGraphError
+from stewardgraph.errors import Forbidden, NotFound, ParameterError, StewardGraphError
 from stewardgraph.loaders.curated import curated_files, read_curated
 from stewardgraph.loaders.rdf import RdfBuild, entity, file_graph, to_rdf
 from stewardgraph.ontology import Ontology
+from stewardgraph.projection import Projection, project
 from stewardgraph.queries import ENTITY_TYPES, Catalogue, NamedQuery
 from stewardgraph.records import SLUG, PartialDate
 from stewardgraph.store import (
@@ -32,6 +34,7 @@ from stewardgraph.store import (
     Store,
     Table,
 )
+from stewardgraph.store.cypher import CypherResult, CypherStore
 from stewardgraph.vocab import PREFIXES, SG
 
 _CLASS = {"project": SG.Project, "organization": SG.Organization, "foundation": SG.Foundation}
@@ -114,6 +117,8 @@ class StewardGraph:
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
+        if "cypher_store" in self.__dict__:
+            self.cypher_store.close()
 
     # -- building ------------------------------------------------------------------------------
 
@@ -175,11 +180,26 @@ class StewardGraph:
             raise StewardGraphError("expected a SELECT query")
         return result.table()
 
-    def run(self, name: str, params: Mapping[str, Any] | None = None, *, timeout: float | None = None) -> Table:
-        """Run a named query with raw parameter values (text or Python)."""
+    def run(
+        self, name: str, params: Mapping[str, Any] | None = None, *, timeout: float | None = None,
+        backend: str | None = None,
+    ) -> Table:
+        """Run a named query with raw parameter values (text or Python), on SPARQL or on its
+        Cypher twin in Neo4j."""
         named = self.catalogue.get(name)
-        bindings = self.bind(named, params or {})
-        table = self.select(named.text, bindings=bindings, timeout=timeout, prefixes=False)
+        engine = backend or self.settings.query_backend
+        if engine == "neo4j":
+            if named.cypher is None:
+                raise NotFound(f"named query '{name}' has no Cypher twin")
+            found = self.cypher_store.read(named.cypher, self.cypher_params(named, params or {}),
+                                           timeout=timeout, row_cap=self.settings.row_cap)
+            table = Table(list(named.columns), [{c: row.get(c) for c in named.columns} for row in found.rows],
+                          found.truncated)
+        elif engine == "sparql":
+            bindings = self.bind(named, params or {})
+            table = self.select(named.text, bindings=bindings, timeout=timeout, prefixes=False)
+        else:
+            raise ParameterError("backend", f"'{engine}' is not one of: sparql, neo4j")
         for row in table.rows:
             for column in named.sets:
                 if row.get(column) is not None:
@@ -195,24 +215,68 @@ class StewardGraph:
             raise Forbidden("updates need the configured bearer token")
         self.store.update(sparql)
 
-    def bind(self, named: NamedQuery, params: Mapping[str, Any]) -> dict[str, Identifier]:
-        """Check parameters and turn them into RDF terms, resolving names to IRIs."""
-        bindings: dict[str, Identifier] = {}
+    def _values(self, named: NamedQuery, params: Mapping[str, Any]) -> dict[str, Any]:
+        """Checked parameter values: names resolved to IRIs, event types validated, dates parsed."""
+        values: dict[str, Any] = {}
         for name, value in named.check(params).items():
-            param = named.param(name)
-            kind, var = param.type, param.variable
+            kind = named.param(name).type
             if kind in ENTITY_TYPES:
-                bindings[var] = self.resolve(kind, value, parameter=name)
-            elif kind == "event_type":
-                types = self.ontology.vocabularies.event_types
-                if value not in types:
-                    raise ParameterError(name, f"'{value}' is not one of: {', '.join(sorted(types))}")
-                bindings[var] = types[value]
+                value = self.resolve(kind, value, parameter=name)
+            elif kind == "event_type" and value not in self.ontology.vocabularies.event_types:
+                types = ", ".join(sorted(self.ontology.vocabularies.event_types))
+                raise ParameterError(name, f"'{value}' is not one of: {types}")
+            values[name] = value
+        return values
+
+    def bind(self, named: NamedQuery, params: Mapping[str, Any]) -> dict[str, Identifier]:
+        """Parameters as RDF terms for SPARQL, keyed by the query variable they bind."""
+        bindings: dict[str, Identifier] = {}
+        for name, value in self._values(named, params).items():
+            param = named.param(name)
+            if isinstance(value, URIRef):
+                bindings[param.variable] = value
+            elif param.type == "event_type":
+                bindings[param.variable] = self.ontology.vocabularies.event_types[value]
             elif isinstance(value, PartialDate):
-                bindings[var] = Literal(value.first_day())
+                bindings[param.variable] = Literal(value.first_day())
             else:
-                bindings[var] = Literal(value)
+                bindings[param.variable] = Literal(value)
         return bindings
+
+    def cypher_params(self, named: NamedQuery, params: Mapping[str, Any]) -> dict[str, Any]:
+        """Parameters as Cypher $parameters: IRIs as text, dates as dates, absent ones as null."""
+        values = self._values(named, params)
+        out: dict[str, Any] = {}
+        for param in named.params:
+            value = values.get(param.name)
+            if isinstance(value, URIRef):
+                value = str(value)
+            elif isinstance(value, PartialDate):
+                value = value.first_day()
+            out[param.name] = value
+        return out
+
+    # -- Neo4j ---------------------------------------------------------------------------------
+
+    @cached_property
+    def cypher_store(self) -> CypherStore:
+        s = self.settings
+        return CypherStore(uri=s.bolt_uri, user=s.neo4j_user, password=s.neo4j_password.get_secret_value(),
+                           database=s.neo4j_database, timeout=s.query_timeout)
+
+    def cypher(self, query: str, parameters: Mapping[str, Any] | None = None, *, timeout: float | None = None,
+               graph: bool = False) -> CypherResult:
+        """Run read-only Cypher with a time limit and the row cap."""
+        return self.cypher_store.read(query, parameters or {}, timeout=timeout, row_cap=self.settings.row_cap,
+                                      graph=graph)
+
+    def projection(self) -> Projection:
+        return project(list(ox.parse(self.store.dump("nquads"), format=ox.RdfFormat.N_QUADS)))
+
+    def sync_neo4j(self, progress: Callable[[str, int, int], None] | None = None) -> dict[str, dict[str, int]]:
+        """Project the RDF graph into Neo4j; a full resync removes what the graph no longer has."""
+        counts: dict[str, dict[str, int]] = self.cypher_store.sync(self.projection(), progress=progress)
+        return counts
 
     def resolve(self, kind: str, value: str, *, parameter: str | None = None) -> URIRef:
         """The IRI of a project or organization given by IRI, id, name or alias (any case).

@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 from stewardgraph.config import Settings
 from stewardgraph.errors import StewardGraphError
 from stewardgraph.service import StewardGraph, open_store
-from stewardgraph.web import linked_data, named_queries, resources, sparql
+from stewardgraph.web import cypher, linked_data, named_queries, resources, sparql
 from stewardgraph.web.deps import TRUNCATED
 
 DESCRIPTION = """
@@ -24,6 +24,8 @@ projects, and how that changes over time. Every fact cites its sources.
 * `/sparql` is a SPARQL 1.1 Protocol endpoint (read-only unless an update token is configured).
 * `/queries` lists named queries; `/queries/{name}` runs one with bound, typed parameters.
 * `/projects`, `/organizations`, `/events` and `/search` are JSON resources.
+* `/cypher` runs read-only Cypher on the Neo4j projection; `/queries/{name}?backend=neo4j` runs a
+  named query's Cypher twin.
 * Every entity IRI `https://w3id.org/stewardgraph/id/<kind>/<slug>` resolves here at
   `/id/<kind>/<slug>` as HTML, Turtle or JSON-LD.
 
@@ -93,6 +95,6 @@ def create_app(settings: Settings | None = None, *, graph: StewardGraph | None =
     app.add_exception_handler(StewardGraphError, _our_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
-    for module in (sparql, named_queries, resources, linked_data):
+    for module in (sparql, named_queries, resources, cypher, linked_data):
         app.include_router(module.router)
     return app

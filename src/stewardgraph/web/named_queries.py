@@ -13,7 +13,7 @@ from stewardgraph.queries import NamedQuery
 from stewardgraph.web.deps import TRUNCATED, Graph, seconds
 
 router = APIRouter(tags=["Named queries"])
-RESERVED = {"timeout"}
+RESERVED = {"timeout", "backend"}
 _TYPES = {"application/json": "json", "text/csv": "csv"}
 
 
@@ -28,6 +28,7 @@ def describe(named: NamedQuery) -> dict[str, Any]:
         ],
         "columns": list(named.columns),
         "url": f"/queries/{named.name}",
+        "backends": ["sparql", "neo4j"] if named.cypher else ["sparql"],
     }
 
 
@@ -42,7 +43,8 @@ def catalogue(graph: Graph) -> dict[str, list[dict[str, Any]]]:
     description=(
         "Parameters are the query's own (see `GET /queries`), given as URL parameters, for example "
         "`/queries/steward-at?project=PyTorch&date=2021-01-01`. A project, organization or foundation "
-        "accepts an id, a name or an alias. `timeout` (seconds) may lower the time limit. The result "
+        "accepts an id, a name or an alias. `timeout` (seconds) may lower the time limit; `backend=neo4j` "
+        "runs the query's Cypher twin on Neo4j (`sparql` is the default). The result "
         "is JSON (`{columns, rows, truncated}`) or CSV, by Accept or by a `.json` / `.csv` suffix."
     ),
     response_class=Response,
@@ -72,7 +74,8 @@ async def run(name: str, request: Request, graph: Graph) -> Response:
     media = media or formats.negotiate(request.headers.get("accept"), list(_TYPES))
     params = {k: v for k, v in request.query_params.items() if k not in RESERVED}
     timeout = seconds(request.query_params.get("timeout"))
-    table = await run_in_threadpool(lambda: graph.run(named.name, params, timeout=timeout))
+    backend = request.query_params.get("backend")
+    table = await run_in_threadpool(lambda: graph.run(named.name, params, timeout=timeout, backend=backend))
     headers = {TRUNCATED: "true"} if table.truncated else {}
     if media == "text/csv":
         return Response(formats.table_csv(table), media_type="text/csv", headers=headers)

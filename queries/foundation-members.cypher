@@ -1,0 +1,7 @@
+// Twin of foundation-members.rq: members of a foundation by tier.
+MATCH (member)-[:HOLDS]->(m:Membership)-[:MEMBER_OF]->(:Resource {uri: $foundation})
+WHERE $date IS NULL OR (m.start <= $date AND (m.end IS NULL OR $date < m.end))
+RETURN member.name AS member, m.tier AS tier,
+       CASE m.start_precision WHEN 'year' THEN toString(m.start.year) WHEN 'month' THEN substring(toString(m.start), 0, 7) ELSE toString(m.start) END AS since,
+       CASE m.end_precision WHEN 'year' THEN toString(m.end.year) WHEN 'month' THEN substring(toString(m.end), 0, 7) ELSE toString(m.end) END AS until
+ORDER BY tier, member, m.start

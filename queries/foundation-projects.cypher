@@ -1,0 +1,10 @@
+// Twin of foundation-projects.rq: projects a foundation (and, with include_sub, its sub-foundations) hosted.
+MATCH (s:Stewardship {role: 'host-foundation'})-[:STEWARDED_BY]->(host), (s)-[:ABOUT]->(p:Project)
+WHERE CASE WHEN $include_sub
+           THEN EXISTS { MATCH (host)-[:PART_OF*0..]->(f) WHERE f.uri = $foundation }
+           ELSE host.uri = $foundation END
+  AND ($date IS NULL OR (s.start <= $date AND (s.end IS NULL OR $date < s.end)))
+RETURN p.name AS project, host.name AS host,
+       CASE s.start_precision WHEN 'year' THEN toString(s.start.year) WHEN 'month' THEN substring(toString(s.start), 0, 7) ELSE toString(s.start) END AS since,
+       CASE s.end_precision WHEN 'year' THEN toString(s.end.year) WHEN 'month' THEN substring(toString(s.end), 0, 7) ELSE toString(s.end) END AS until
+ORDER BY s.start, project, host

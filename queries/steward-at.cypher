@@ -1,0 +1,7 @@
+// Twin of steward-at.rq: who stewarded a project on a day.
+MATCH (s:Stewardship)-[:ABOUT]->(:Project {uri: $project}), (s)-[:STEWARDED_BY]->(o)
+WHERE s.start <= $date AND (s.end IS NULL OR $date < s.end)
+RETURN o.name AS steward, s.role AS role,
+       CASE s.start_precision WHEN 'year' THEN toString(s.start.year) WHEN 'month' THEN substring(toString(s.start), 0, 7) ELSE toString(s.start) END AS since,
+       CASE s.end_precision WHEN 'year' THEN toString(s.end.year) WHEN 'month' THEN substring(toString(s.end), 0, 7) ELSE toString(s.end) END AS until
+ORDER BY s.start, steward

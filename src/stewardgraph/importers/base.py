@@ -1,0 +1,283 @@
+"""What every importer returns, and the reading helpers they share.
+
+This is the parsing layer only: an importer turns one upstream file (or, for Apache, one
+directory of files) into plain, located records. Mapping them onto the graph and merging
+entities across sources is a later step.
+
+A file of the wrong shape is refused as a whole (:class:`ImportRefused`); a bad record in a
+good file becomes an :class:`ImportProblem` and the rest of the file still imports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, Protocol
+from urllib.parse import urlsplit
+
+import httpx
+import yaml
+
+from stewardgraph.errors import StewardGraphError
+from stewardgraph.records import PartialDate
+
+DateKind = Literal["vote", "announcement", "month-of-record", "proxy"]
+Stage = Literal["sandbox", "incubating", "graduated", "archived", "retired", "established", "hosted"]
+TIERS = (
+    "premier", "platinum", "gold", "silver", "bronze", "general", "associate", "end-user",
+    "academic", "nonprofit", "strategic", "member",
+)  # fmt: skip
+TIMEOUT = 30.0
+# Tests replace this with an httpx.MockTransport; None means the real network.
+transport: httpx.BaseTransport | None = None
+
+
+class ImportRefused(StewardGraphError):
+    """The file is not of the expected shape: nothing is imported."""
+
+    status = 400
+
+
+class ImportUnavailable(StewardGraphError):
+    """The file or URL could not be read at all (missing, unreachable, HTTP error)."""
+
+    status = 502
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a record came from.
+
+    >>> str(Location("landscape.yml", "Kubernetes", "extra.graduated"))
+    "landscape.yml: item 'Kubernetes', field 'extra.graduated'"
+    """
+
+    file: str
+    item: str
+    field: str | None = None
+
+    def at(self, field: str) -> Location:
+        return Location(self.file, self.item, field)
+
+    def __str__(self) -> str:
+        text = f"{self.file}: item '{self.item}'"
+        return text + (f", field '{self.field}'" if self.field else "")
+
+
+@dataclass(frozen=True)
+class StageEvent:
+    """A project reaching a stage at a date (None when the file gives the stage but no date)."""
+
+    stage: Stage
+    date: PartialDate | None
+    date_kind: DateKind
+    location: Location
+
+
+@dataclass(frozen=True)
+class ImportedProject:
+    name: str
+    location: Location
+    aliases: tuple[str, ...] = ()
+    homepage: str | None = None
+    repository: str | None = None
+    status: Stage | None = None  # the current stage per the file
+    stages: tuple[StageEvent, ...] = ()  # in date order, undated ones last
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class ImportedMember:
+    name: str
+    tier: str  # one of TIERS
+    location: Location
+    joined: PartialDate | None = None
+    date_kind: DateKind = "vote"
+    homepage: str | None = None
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """A bad record: counted and reported, never a crash."""
+
+    location: Location
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Upstream:
+    """Where the data comes from, cited on every imported fact."""
+
+    url: str  # the URL or path actually read
+    repository: str
+    path: str
+    commit: str | None
+    title: str
+    publisher: str
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    source: str
+    foundation: str
+    upstream: Upstream
+    projects: tuple[ImportedProject, ...]
+    members: tuple[ImportedMember, ...]
+    problems: tuple[ImportProblem, ...]
+
+
+class Importer(Protocol):
+    name: str
+    default_url: str
+
+    def read(self, location: str | Path, *, commit: str | None = None) -> ImportResult: ...
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+
+def is_url(location: str | Path) -> bool:
+    return isinstance(location, str) and location.startswith(("http://", "https://"))
+
+
+def file_name(location: str | Path) -> str:
+    """The name that problems cite: the last part of a path or URL."""
+    if is_url(location):
+        return urlsplit(str(location)).path.rstrip("/").rsplit("/", 1)[-1] or str(location)
+    return Path(location).name
+
+
+def read_bytes(location: str | Path) -> bytes:
+    """The content of a local file or an http(s) URL."""
+    if is_url(location):
+        url = str(location)
+        try:
+            with httpx.Client(timeout=TIMEOUT, follow_redirects=True, transport=transport) as client:
+                response = client.get(url)
+                response.raise_for_status()
+        except httpx.HTTPStatusError as exc:
+            raise ImportUnavailable(
+                f"could not download {url}: HTTP {exc.response.status_code}"
+            ) from exc
+        except httpx.HTTPError as exc:
+            raise ImportUnavailable(f"could not download {url}: {exc}") from exc
+        return response.content
+    path = Path(location)
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ImportUnavailable(f"could not read {path}: {exc.strerror or exc}") from exc
+
+
+def read_text(location: str | Path) -> str:
+    try:
+        return read_bytes(location).decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportRefused(f"{file_name(location)} is not UTF-8 text: {exc}") from exc
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text, so that a bad date is a problem, not a crash."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_yaml(text: str, name: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        raise ImportRefused(f"{name} is not valid YAML: {exc}") from exc
+
+
+# -- values --------------------------------------------------------------------------------------
+
+
+def text(value: object) -> str | None:
+    """A non-empty, stripped string, or None."""
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def parse_date(
+    value: object, where: Location, problems: list[ImportProblem]
+) -> PartialDate | None:
+    """A date, or None with a problem recorded when the value is not a date."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    try:
+        return PartialDate.parse(value)
+    except ValueError as exc:
+        problems.append(ImportProblem(where, str(exc)))
+        return None
+
+
+def order_stages(events: Iterable[StageEvent]) -> tuple[StageEvent, ...]:
+    """In date order, undated last; ties keep the order given (the lifecycle order)."""
+    listed = list(events)
+    return tuple(
+        sorted(
+            listed,
+            key=lambda e: (e.date is None, e.date.first_day() if e.date else dt.date.min),
+        )
+    )
+
+
+_PAREN = re.compile(r"^(?P<base>.+?)\s*\((?P<inner>[^()]+)\)$")
+
+
+def name_aliases(name: str) -> tuple[str, ...]:
+    """Other names in a name that carries its abbreviation.
+
+    >>> name_aliases("Open Policy Agent (OPA)")
+    ('Open Policy Agent', 'OPA')
+    >>> name_aliases("Kubernetes")
+    ()
+    """
+    match = _PAREN.match(name)
+    if not match:
+        return ()
+    return tuple(dict.fromkeys(p for p in (match["base"].strip(), match["inner"].strip()) if p))
+
+
+_TIER_WORDS = {
+    "premier": "premier", "platinum": "platinum", "gold": "gold", "silver": "silver",
+    "bronze": "bronze", "general": "general", "associate": "associate", "strategic": "strategic",
+    "academic": "academic", "nonprofit": "nonprofit", "non profit": "nonprofit",
+    "not for profit": "nonprofit", "end user": "end-user", "enduser": "end-user",
+    "member": "member", "members": "member",
+}  # fmt: skip
+
+
+def normalize_tier(raw: str) -> str | None:
+    """One of :data:`TIERS` for a tier as a foundation writes it, or None.
+
+    >>> [normalize_tier(t) for t in ("Platinum", "End User Supporter and Contributor", "Gold Members")]
+    ['platinum', 'end-user', 'gold']
+    >>> normalize_tier("Diamond") is None
+    True
+    """
+    words = re.sub(r"[^a-z0-9]+", " ", raw.lower()).strip()
+    if words in _TIER_WORDS:
+        return _TIER_WORDS[words]
+    words = re.sub(r"\s+(members?|membership|tier|level)$", "", words)
+    if words in _TIER_WORDS:
+        return _TIER_WORDS[words]
+    for prefix, tier in _TIER_WORDS.items():
+        if words.startswith(prefix + " ") and tier not in ("member",):
+            return tier
+    return None

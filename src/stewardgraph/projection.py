@@ -1,0 +1,227 @@
+"""The property-graph projection of the RDF graph, for Neo4j. Pure: no database access.
+
+Every typed entity becomes a node labelled by its class (plus ``Resource``), keeping its ``uri``
+and a ``name`` for captions. Literals become properties; dates become ``datetime.date`` values
+(Neo4j DATE, the first day the recorded date covers) with ``<property>_precision`` beside them.
+Links between entities become relationships, one per triple, with the types in ``RELATIONSHIPS``.
+The table in docs/neo4j-mapping.md is generated from the constants here and checked by a test.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
+
+from stewardgraph.records import PartialDate
+
+SG = "https://w3id.org/stewardgraph/ns#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+ONTOLOGY_GRAPH = "https://w3id.org/stewardgraph/graph/ontology"
+
+# rdf:type -> node label
+LABELS = {
+    SG + "Project": "Project",
+    SG + "Organization": "Organization",
+    SG + "Foundation": "Foundation",
+    SG + "Company": "Company",
+    SG + "Stewardship": "Stewardship",
+    SG + "Membership": "Membership",
+    SG + "StewardshipEvent": "Event",
+    SG + "Source": "Source",
+}
+LICENSE_LABEL = "License"
+
+# predicate -> (relationship type, reversed?) ; reversed relationships point from object to subject
+RELATIONSHIPS: dict[str, tuple[str, bool]] = {
+    SG + "hostedBy": ("HOSTED_BY", False),
+    "http://www.w3.org/ns/org#subOrganizationOf": ("PART_OF", False),
+    SG + "project": ("ABOUT", False),
+    SG + "aboutOrganization": ("ABOUT", False),
+    SG + "steward": ("STEWARDED_BY", False),
+    "http://www.w3.org/ns/prov#qualifiedAttribution": ("HAS_STEWARDSHIP", False),
+    SG + "member": ("HOLDS", True),
+    SG + "organization": ("MEMBER_OF", False),
+    SG + "fromSteward": ("FROM", False),
+    SG + "toSteward": ("TO", False),
+    SG + "forkedFrom": ("FORKED_FROM", False),
+    SG + "forkOf": ("FORK_OF", False),
+    SG + "promptedBy": ("PROMPTED_BY", False),
+    SG + "mergedOrganization": ("MERGED", False),
+    SG + "source": ("CITES", False),
+    SG + "license": ("LICENSED_AS", False),
+    SG + "oldLicense": ("OLD_LICENSE", False),
+    SG + "newLicense": ("NEW_LICENSE", False),
+}
+LICENSE_PREDICATES = {SG + "license", SG + "oldLicense", SG + "newLicense"}
+
+# predicate -> property name; IRIs that are concepts become their notation
+PROPERTIES = {
+    "http://www.w3.org/2000/01/rdf-schema#label": "name",
+    "http://www.w3.org/2004/02/skos/core#altLabel": "aliases",
+    "http://purl.org/dc/terms/description": "description",
+    "http://www.w3.org/2000/01/rdf-schema#comment": "note",
+    "http://xmlns.com/foaf/0.1/homepage": "homepage",
+    "https://schema.org/codeRepository": "repository",
+    SG + "status": "status",
+    SG + "founded": "founded",
+    SG + "dissolved": "dissolved",
+    SG + "created": "created",
+    SG + "startDate": "start",
+    SG + "endDate": "end",
+    SG + "date": "date",
+    SG + "eventType": "type",
+    SG + "role": "role",
+    SG + "tier": "tier",
+    SG + "governingBoard": "governing_board",
+    SG + "location": "location",
+    SG + "url": "url",
+    "http://purl.org/dc/terms/title": "title",
+    SG + "publisher": "publisher",
+    SG + "accessed": "accessed",
+}
+LISTS = {"aliases"}
+# derived helpers of the RDF graph, not projected
+SKIPPED = {SG + "startDay", SG + "endDay", SG + "day", SG + "datePrecision"}
+_PRECISION = {XSD + "gYear": "year", XSD + "gYearMonth": "month", XSD + "date": "day"}
+
+
+@dataclass
+class Node:
+    uri: str
+    labels: set[str] = field(default_factory=set)
+    properties: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Relationship:
+    type: str
+    start: str
+    end: str
+    properties: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+@dataclass
+class Projection:
+    nodes: dict[str, Node]
+    relationships: list[Relationship]
+
+    def label_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = defaultdict(int)
+        for node in self.nodes.values():
+            for label in node.labels:
+                counts[label] += 1
+        return dict(sorted(counts.items()))
+
+    def relationship_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = defaultdict(int)
+        for rel in self.relationships:
+            counts[rel.type] += 1
+        return dict(sorted(counts.items()))
+
+
+def project(quads: list[ox.Quad]) -> Projection:
+    """The projection of the quads in named graphs other than the ontology's (triples deduplicated)."""
+    graphs: dict[tuple[Any, Any, Any], set[str]] = defaultdict(set)
+    for q in quads:
+        if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value != ONTOLOGY_GRAPH:
+            graphs[(q.subject, q.predicate, q.object)].add(q.graph_name.value)
+    triples = set(graphs)
+    notations = {
+        str(q.subject.value): str(q.object.value)
+        for q in quads
+        if q.predicate.value == "http://www.w3.org/2004/02/skos/core#notation"
+        and isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal)
+    }
+    nodes: dict[str, Node] = {}
+    for s, p, o in triples:
+        if p.value == RDF_TYPE and o.value in LABELS and isinstance(s, ox.NamedNode):
+            nodes.setdefault(s.value, Node(s.value)).labels.update({"Resource", LABELS[o.value]})
+    for s, p, o in triples:
+        if p.value in LICENSE_PREDICATES and isinstance(o, ox.NamedNode):
+            license_node = nodes.setdefault(o.value, Node(o.value))
+            license_node.labels.update({"Resource", LICENSE_LABEL})
+            license_node.properties["name"] = o.value.rsplit("/", 1)[-1]
+    relationships = []
+    for s, p, o in sorted(triples, key=lambda t: (t[0].value, t[1].value, str(t[2]))):
+        node = nodes.get(s.value)
+        if node is None or p.value == RDF_TYPE or p.value in SKIPPED:
+            continue
+        if p.value in RELATIONSHIPS and isinstance(o, ox.NamedNode) and o.value in nodes:
+            kind, reverse = RELATIONSHIPS[p.value]
+            start, end = (o.value, s.value) if reverse else (s.value, o.value)
+            # a citation keeps the named graph (the source file) it was stated in
+            props = {"graph": min(graphs[(s, p, o)])} if kind == "CITES" else {}
+            relationships.append(Relationship(kind, start, end, props))
+        elif p.value in PROPERTIES:
+            _set(node, PROPERTIES[p.value], o, notations)
+    for node in nodes.values():
+        node.properties["uri"] = node.uri
+        node.properties.setdefault("name", _caption(node))
+    return Projection(nodes, relationships)
+
+
+def _set(node: Node, name: str, value: object, notations: dict[str, str]) -> None:
+    if isinstance(value, ox.NamedNode):
+        node.properties[name] = notations.get(value.value, value.value)
+        return
+    assert isinstance(value, ox.Literal)
+    datatype = value.datatype.value
+    if datatype in _PRECISION:
+        date = PartialDate.parse(value.value)
+        node.properties[name] = date.first_day()
+        node.properties[f"{name}_precision"] = _PRECISION[datatype]
+    elif datatype == XSD + "boolean":
+        node.properties[name] = value.value in ("true", "1")
+    elif name in LISTS:
+        node.properties[name] = sorted({*node.properties.get(name, []), value.value})
+    else:
+        node.properties[name] = value.value
+
+
+def _caption(node: Node) -> str:
+    """A name for nodes that have no rdfs:label, so Browser captions say something useful."""
+    props = node.properties
+    if "Source" in node.labels:
+        return str(props.get("title") or props.get("url") or node.uri)
+    if "Stewardship" in node.labels or "Membership" in node.labels:
+        return f"{props.get('role') or props.get('tier')} since {props.get('start')}"
+    return node.uri.rsplit("/", 1)[-1]
+
+
+def mapping_table() -> str:
+    """The mapping as Markdown, for docs/neo4j-mapping.md (a test keeps the two equal)."""
+
+    def short(iri: str) -> str:
+        for prefix, ns in (("sg:", SG), ("rdfs:", "http://www.w3.org/2000/01/rdf-schema#"),
+                           ("skos:", "http://www.w3.org/2004/02/skos/core#"), ("dcterms:", "http://purl.org/dc/terms/"),
+                           ("foaf:", "http://xmlns.com/foaf/0.1/"), ("schema:", "https://schema.org/"),
+                           ("org:", "http://www.w3.org/ns/org#"), ("prov:", "http://www.w3.org/ns/prov#")):
+            if iri.startswith(ns):
+                return prefix + iri[len(ns):]
+        return iri
+
+    lines = [
+        "# RDF to Neo4j mapping",
+        "",
+        "`stewardgraph neo4j sync` projects every named graph except the ontology's. Every node also",
+        "has the label `Resource`, its IRI in `uri` (unique) and a `name` for captions. Dates become",
+        "Neo4j `DATE` values (the first day the recorded date covers) with `<property>_precision`",
+        "(`year`, `month` or `day`) beside them. Concepts (event types, roles, tiers) become their",
+        "notation. Each linking triple becomes one relationship.",
+        "",
+        "| RDF | Neo4j | kind |",
+        "|---|---|---|",
+    ]
+    lines += [f"| `rdf:type {short(k)}` | `:{v}` | label |" for k, v in LABELS.items()]
+    lines.append("| object of `sg:license`, `sg:oldLicense`, `sg:newLicense` | `:License` (name = SPDX id) | label |")
+    lines += [f"| `{short(k)}` | `{v}` | property{' (list)' if v in LISTS else ''} |" for k, v in PROPERTIES.items()]
+    for predicate, (kind, reverse) in RELATIONSHIPS.items():
+        direction = "(object)-[:{0}]->(subject)" if reverse else "(subject)-[:{0}]->(object)"
+        extra = ", with `graph`: the named graph (source file) of the triple" if kind == "CITES" else ""
+        lines.append(f"| `{short(predicate)}` | `{direction.format(kind)}`{extra} | relationship |")
+    lines += [f"| `{short(k)}` | not projected (derived) | — |" for k in sorted(SKIPPED)]
+    return "\n".join(lines) + "\n"
