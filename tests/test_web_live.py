@@ -201,6 +201,7 @@ def test_expensive_query_times_out_and_really_stops(live: LiveServer, requested:
     assert response.json()["error"]["type"] == "QueryTimeout"
     assert outcome["elapsed"] <= limit + 1.0  # type: ignore[operator]
     assert len(answered) >= 3 and max(answered) < 1.0  # other requests kept being answered
+    time.sleep(2.0)  # the killed worker's replacement starts up meanwhile
     before = _cpu_seconds_of_children(live.process.pid)
     time.sleep(1.0)
-    assert _cpu_seconds_of_children(live.process.pid) - before < 0.3  # nothing is still burning CPU
+    assert _cpu_seconds_of_children(live.process.pid) - before < 0.2  # nothing is still burning CPU
