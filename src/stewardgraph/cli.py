@@ -44,11 +44,14 @@ def _graph(ctx: click.Context) -> Iterator[StewardGraph]:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--data-dir", type=click.Path(path_type=Path), help="Store directory (env STEWARDGRAPH_DATA_DIR).")
 @click.option("--curated-dir", type=click.Path(path_type=Path), help="Curated YAML directory (env STEWARDGRAPH_CURATED_DIR).")
+@click.option("--imports", help="Comma-separated importers that build includes (env STEWARDGRAPH_IMPORTS).")
+@click.option("--import-dir", type=click.Path(path_type=Path), help="Directory of data snapshots (env STEWARDGRAPH_IMPORT_DIR).")
 @click.version_option(package_name="stewardgraph")
 @click.pass_context
-def main(ctx: click.Context, data_dir: Path | None, curated_dir: Path | None) -> None:
+def main(ctx: click.Context, data_dir: Path | None, curated_dir: Path | None, imports: str | None,
+         import_dir: Path | None) -> None:
     """StewardGraph: who owns, hosts, funds and governs open-source projects, over time."""
-    ctx.obj = {"data_dir": data_dir, "curated_dir": curated_dir}
+    ctx.obj = {"data_dir": data_dir, "curated_dir": curated_dir, "imports": imports, "import_dir": import_dir}
 
 
 def _with_progress(action: Callable[[Callable[[str], None]], BuildSummary]) -> BuildSummary:
@@ -65,6 +68,21 @@ def _print_summary(summary: BuildSummary, verb: str) -> None:
     for item in summary.files:
         table.add_row(item.file, str(item.records), str(item.triples))
     Console().print(table)
+    if summary.reports:
+        report = RichTable(title="merge report")
+        for column in ("source", "matched", "created", "ambiguous", "conflicts", "bad records"):
+            report.add_column(column, justify="left" if column == "source" else "right")
+        for r in summary.reports:
+            report.add_row(r.source, str(r.matched), str(r.created), str(len(r.ambiguous)), str(len(r.conflicts)),
+                           str(len(r.problems)))
+        Console().print(report)
+        for r in summary.reports:
+            for line in r.ambiguous:
+                err.print(f"{r.source}: ambiguous: {line}", markup=False, highlight=False)
+            for line in r.conflicts:
+                err.print(f"{r.source}: conflict: {line}", markup=False, highlight=False)
+            for line in r.problems:
+                err.print(f"{r.source}: bad record: {line}", markup=False, highlight=False)
 
 
 @main.command()
@@ -161,6 +179,22 @@ def export(ctx: click.Context, fmt: str, output: Path | None) -> None:
     else:
         output.write_bytes(data)
         err.print(f"wrote {len(data)} bytes to {output}")
+
+
+@main.command("import")
+@click.argument("source", type=click.Choice(["cncf", "apache", "lfai", "pytorch", "cdf", "openjs"]))
+@click.argument("location", required=False)
+@click.option("--commit", help="Upstream commit the file was taken at, cited on every fact.")
+@click.option("--as-of", help="Month the file stands for (YYYY-MM), for facts it does not date.")
+@click.pass_context
+def import_(ctx: click.Context, source: str, location: str | None, commit: str | None, as_of: str | None) -> None:
+    """Import a foundation's data into the current graph, replacing that source's named graph.
+
+    LOCATION is a local file (for apache: the directory of projects.apache.org JSON files) or a
+    URL; by default the snapshot in --import-dir, else the current file upstream."""
+    with _graph(ctx) as graph:
+        summary = _with_progress(lambda step: graph.import_source(source, location, commit=commit, as_of=as_of, progress=step))
+        _print_summary(summary, f"imported {source}")
 
 
 @main.command()

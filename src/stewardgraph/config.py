@@ -41,6 +41,18 @@ class Settings(BaseSettings):
         default_factory=lambda: resource_dir("queries"),
         description="Directory of named queries.",
     )
+    imports: str = Field(
+        default="",
+        description="Comma-separated importers that 'stewardgraph build' includes: cncf, apache, lfai, pytorch, cdf, openjs.",
+    )
+    import_dir: Path | None = Field(
+        default=None,
+        description="Directory of foundation data snapshots for the importers; unset: download from upstream.",
+    )
+    aliases_file: Path = Field(
+        default_factory=lambda: resource_dir("data") / "aliases.yaml",
+        description="Matching overrides for imported entities.",
+    )
     row_cap: int = Field(
         default=10_000, gt=0, description="Most rows any query returns; more are cut and flagged."
     )
@@ -90,6 +102,10 @@ class Settings(BaseSettings):
     @property
     def store_dir(self) -> Path:
         return self.data_dir / "store"
+
+    @property
+    def import_sources(self) -> list[str]:
+        return [name.strip() for name in self.imports.split(",") if name.strip()]
 
     @property
     def neo4j_home(self) -> Path:

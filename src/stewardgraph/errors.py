@@ -4,11 +4,13 @@
     ├── InputError (400)          bad curated data: names file, record and field
     │   └── ValidationFailed      several problems at once, such as SHACL violations
     ├── ParameterError (400)      a bad named-query or HTTP parameter
+    ├── ImportRefused (400)       an import file of the wrong shape: nothing is imported
     ├── QuerySyntaxError (400)    a malformed SPARQL query, with line and column
     ├── Forbidden (403)           a write without the configured token
     ├── NotFound (404)            an unknown named query or entity
     ├── NotAcceptable (406)       no offered media type is acceptable
     ├── UnsupportedMediaType (415) a request body of a type we do not read
+    ├── ImportUnavailable (502)   an import file or URL that cannot be read at all
     ├── StoreError (503)          the store is missing, down, or cannot be opened
     └── QueryTimeout (504)        a query ran out of time and was stopped
 """
@@ -90,6 +92,14 @@ class UnsupportedMediaType(StewardGraphError):
 
 class QueryTimeout(StewardGraphError):
     status = 504
+
+
+class ImportRefused(StewardGraphError):
+    status = 400
+
+
+class ImportUnavailable(StewardGraphError):
+    status = 502
 
 
 class NotFound(StewardGraphError):

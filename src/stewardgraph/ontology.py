@@ -21,6 +21,7 @@ class Vocabularies:
     event_types: dict[str, URIRef]
     roles: dict[str, URIRef]
     tiers: dict[str, URIRef]
+    date_kinds: dict[str, URIRef]
 
 
 @dataclass(frozen=True)
@@ -44,5 +45,6 @@ class Ontology:
             event_types=scheme(SG.EventTypes),
             roles=scheme(SG.StewardRoles),
             tiers=scheme(SG.MembershipTiers),
+            date_kinds=scheme(SG.DateKinds),
         )
         return cls(graph, shapes, vocabularies)

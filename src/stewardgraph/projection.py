@@ -82,6 +82,7 @@ PROPERTIES = {
     "http://purl.org/dc/terms/title": "title",
     SG + "publisher": "publisher",
     SG + "accessed": "accessed",
+    SG + "dateKind": "date_kind",
 }
 LISTS = {"aliases"}
 # derived helpers of the RDF graph, not projected

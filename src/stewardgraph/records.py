@@ -140,6 +140,7 @@ class Stewardship(Record):
     role: str
     start: Date
     end: Date | None = None
+    date_kind: str | None = None
     note: str | None = None
 
     @property
@@ -154,6 +155,7 @@ class Membership(Record):
     start: Date
     end: Date | None = None
     governing_board: bool | None = None
+    date_kind: str | None = None
     note: str | None = None
 
     @property
@@ -167,6 +169,7 @@ class Event(Record):
     id: Slug
     type: str
     date: Date
+    date_kind: str | None = None
     project: Slug | None = None
     organization: Slug | None = None
     from_: Slug | None = Field(default=None, alias="from")

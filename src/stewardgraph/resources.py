@@ -10,6 +10,6 @@ _PACKAGE = Path(__file__).resolve().parent
 def resource_dir(name: str) -> Path:
     """The directory `name` (such as ``"queries"``), packaged in the wheel or at the checkout root."""
     packaged = _PACKAGE / "_resources" / name
-    if packaged.is_dir():
+    if packaged.exists():
         return packaged
     return _PACKAGE.parent.parent / name

@@ -8,19 +8,22 @@ from __future__ import annotations
 import hmac
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import Identifier
 
 from stewardgraph.config import Settings
-from stewardgraph.errors import Forbidden, NotFound, ParameterError, StewardGraphError
-from stewardgraph.loaders.curated import curated_files, read_curated
-from stewardgraph.loaders.rdf import RdfBuild, entity, file_graph, to_rdf
+from stewardgraph.errors import Forbidden, NotFound, ParameterError, StewardGraphError, ValidationFailed
+from stewardgraph.importing import ImportSpec, run_imports
+from stewardgraph.importing import spec as import_spec
+from stewardgraph.loaders.curated import CuratedData, check_records, curated_files, read_curated
+from stewardgraph.loaders.imports import Known, Report, known_from
+from stewardgraph.loaders.rdf import RdfBuild, entity, file_graph, import_graph, to_rdf
 from stewardgraph.ontology import Ontology
 from stewardgraph.projection import Projection, project
 from stewardgraph.queries import ENTITY_TYPES, Catalogue, NamedQuery
@@ -64,6 +67,13 @@ class FileSummary:
 class BuildSummary:
     files: list[FileSummary]
     total_triples: int
+    reports: list[Report] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Compiled:
+    build: RdfBuild
+    reports: list[Report]
 
 
 Progress = Callable[[str], None]
@@ -122,32 +132,84 @@ class StewardGraph:
 
     # -- building ------------------------------------------------------------------------------
 
-    def compile(self, paths: Iterable[Path] | None = None, progress: Progress | None = None) -> RdfBuild:
-        """Read, check and convert curated files without touching the store."""
+    def compile(
+        self, paths: Iterable[Path] | None = None, progress: Progress | None = None, *,
+        imports: Sequence[ImportSpec] = (),
+    ) -> Compiled:
+        """Read, check and convert curated files and imports without touching the store."""
         step = progress or (lambda _: None)
         files = list(paths) if paths is not None else curated_files(self.settings.curated_dir)
         if not files:
             raise StewardGraphError(f"no curated files (*.yaml) in {self.settings.curated_dir}")
         step(f"reading {len(files)} curated files")
-        data = read_curated(files, self.ontology.vocabularies)
+        vocab = self.ontology.vocabularies
+        data = read_curated(files, vocab)
+        reports: list[Report] = []
+        if imports:
+            known = Known()
+            known.add_records([item.record for item in data.records])
+            for item in imports:
+                step(f"importing {item.source}")
+                located, found = run_imports(self.settings, [item], known)
+                data.records.extend(located)
+                reports += found
+            problems = check_records(data.records, vocab)
+            if problems:
+                raise ValidationFailed(problems)
         step("converting to RDF")
-        build = to_rdf(data, self.ontology.vocabularies, self.ontology.graph)
+        build = to_rdf(data, vocab, self.ontology.graph)
         step("checking SHACL shapes")
         from stewardgraph.validation import check_shapes  # pyshacl is slow to import
 
         check_shapes(build, self.ontology.shapes)
-        return build
+        return Compiled(build, reports)
 
     def validate(self, paths: Iterable[Path] | None = None, progress: Progress | None = None) -> BuildSummary:
-        return _summary(self.compile(paths, progress))
+        return _summary(self.compile(paths, progress, imports=self._configured_imports()))
 
     def build(self, paths: Iterable[Path] | None = None, progress: Progress | None = None) -> BuildSummary:
-        """Validate everything, then replace the stored graph in one swap."""
-        build = self.compile(paths, progress)
+        """Validate everything (with the configured imports), then replace the stored graph in one swap."""
+        compiled = self.compile(paths, progress, imports=self._configured_imports())
         if progress:
             progress("loading the store")
-        self.store.load(build.nquads())
-        return _summary(build)
+        self.store.load(compiled.build.nquads())
+        return _summary(compiled)
+
+    def _configured_imports(self) -> list[ImportSpec]:
+        return [import_spec(self.settings, source) for source in self.settings.import_sources]
+
+    def import_source(
+        self, source: str, location: str | Path | None = None, *, commit: str | None = None,
+        as_of: str | None = None, progress: Progress | None = None,
+    ) -> BuildSummary:
+        """Replace one source's named graph in the current graph, matching its entities
+        against everything else there."""
+        step = progress or (lambda _: None)
+        graph = str(import_graph(source))
+        item = import_spec(self.settings, source, location, commit=commit, as_of=as_of)
+        step(f"reading what the graph holds")
+        known = known_from(self, skip=graph)
+        step(f"importing {source}")
+        located, reports = run_imports(self.settings, [item], known)
+        defined = {"project": {k[1] for k in known.entities if k[0] == "project"},
+                   "organization": {k[1] for k in known.entities if k[0] == "organization"}}
+        problems = check_records(located, self.ontology.vocabularies, defined=defined)
+        if problems:
+            raise ValidationFailed(problems)
+        build = to_rdf(CuratedData([], located), self.ontology.vocabularies)
+        kept = [q for q in ox.parse(self.store.dump("nquads"), format=ox.RdfFormat.N_QUADS)
+                if not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value == graph)]
+        step("checking SHACL shapes")
+        from stewardgraph.validation import check_shapes
+
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in kept]
+        existing = Graph().parse(data=(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode(), format="nt")
+        whole = RdfBuild({**build.graphs, URIRef("urn:x-stewardgraph:existing"): existing}, dict(build.origins))
+        check_shapes(whole, self.ontology.shapes)
+        step("loading the store")
+        kept_nquads = (ox.serialize(kept, format=ox.RdfFormat.N_QUADS) or b"")
+        self.store.load(kept_nquads + build.nquads())
+        return _summary(Compiled(build, reports))
 
     # -- querying ------------------------------------------------------------------------------
 
@@ -160,11 +222,12 @@ class StewardGraph:
         default_graphs: Sequence[str] = (),
         named_graphs: Sequence[str] = (),
         prefixes: bool = True,
+        row_cap: int | None = None,
     ) -> QueryResult:
         """Run read-only SPARQL. The default graph is the union of all graphs, unless
         ``default_graphs`` names some; with ``prefixes`` our prefixes are predeclared."""
         options = QueryOptions(
-            row_cap=self.settings.row_cap,
+            row_cap=row_cap or self.settings.row_cap,
             timeout=min(timeout, self.settings.query_timeout) if timeout else self.settings.query_timeout,
             bindings=dict(bindings or {}),
             prefixes=PREFIXES if prefixes else {},
@@ -317,12 +380,11 @@ class StewardGraph:
         return {"graphs": self.select(_STATS), "classes": self.select(_CLASSES)}
 
 
-def _summary(build: RdfBuild) -> BuildSummary:
-    counts: dict[str, int] = {}
+def _summary(compiled: Compiled) -> BuildSummary:
+    build = compiled.build
+    counts: dict[tuple[str, URIRef], int] = {}
     for item in build.origins.values():
-        counts[item.file.name] = counts.get(item.file.name, 0) + 1
-    files = [
-        FileSummary(name, records, len(build.graph(file_graph(Path(name)))))
-        for name, records in sorted(counts.items())
-    ]
-    return BuildSummary(files, len(build))
+        graph = URIRef(item.graph) if item.graph else file_graph(item.file)
+        counts[(item.file.name, graph)] = counts.get((item.file.name, graph), 0) + 1
+    files = [FileSummary(name, records, len(build.graph(graph))) for (name, graph), records in sorted(counts.items())]
+    return BuildSummary(files, len(build), compiled.reports)

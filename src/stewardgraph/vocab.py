@@ -22,9 +22,9 @@ TERMS = [
     "endDate", "startDay", "endDay", "eventType", "date", "day", "datePrecision",
     "fromSteward", "toSteward", "aboutOrganization", "mergedOrganization", "oldLicense",
     "newLicense", "forkedFrom", "promptedBy", "location", "source", "url", "publisher",
-    "accessed",
+    "accessed", "dateKind",
     # concept schemes (their concepts are looked up by skos:notation, see ontology.py)
-    "EventTypes", "StewardRoles", "MembershipTiers",
+    "EventTypes", "StewardRoles", "MembershipTiers", "DateKinds",
 ]
 
 SG = ClosedNamespace(BASE + "ns#", TERMS)

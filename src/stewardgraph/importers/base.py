@@ -21,7 +21,8 @@ from urllib.parse import urlsplit
 import httpx
 import yaml
 
-from stewardgraph.errors import StewardGraphError
+from stewardgraph.errors import ImportRefused as ImportRefused
+from stewardgraph.errors import ImportUnavailable as ImportUnavailable
 from stewardgraph.records import PartialDate
 
 DateKind = Literal["vote", "announcement", "month-of-record", "proxy"]
@@ -33,18 +34,6 @@ TIERS = (
 TIMEOUT = 30.0
 # Tests replace this with an httpx.MockTransport; None means the real network.
 transport: httpx.BaseTransport | None = None
-
-
-class ImportRefused(StewardGraphError):
-    """The file is not of the expected shape: nothing is imported."""
-
-    status = 400
-
-
-class ImportUnavailable(StewardGraphError):
-    """The file or URL could not be read at all (missing, unreachable, HTTP error)."""
-
-    status = 502
 
 
 @dataclass(frozen=True)

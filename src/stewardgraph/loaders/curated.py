@@ -6,7 +6,7 @@ raised, so one run shows everything that needs fixing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ class Located:
     file: Path
     label: str  # e.g. "events[3] (id: pytorch-moves)"
     record: Record
+    graph: str | None = None  # its named graph, when not the curated file's own
 
     def problem(self, field: str, message: str) -> Problem:
         return Problem(self.file.name, self.label, field, message)
@@ -71,7 +72,7 @@ def read_curated(paths: Iterable[Path], vocabularies: Vocabularies) -> CuratedDa
     files = list(paths)
     for path in files:
         records.extend(_read_file(path, problems))
-    problems.extend(_check_whole(records, vocabularies))
+    problems.extend(check_records(records, vocabularies))
     if problems:
         raise ValidationFailed(problems)
     return CuratedData(files, records)
@@ -131,8 +132,12 @@ def _problems(path: Path, label: str, exc: ValidationError) -> list[Problem]:
     return result
 
 
-def _check_whole(records: list[Located], vocab: Vocabularies) -> list[Problem]:
-    """Checks that need every file: unique ids, references, vocabularies, licenses."""
+def check_records(
+    records: list[Located], vocab: Vocabularies, *, defined: Mapping[str, set[str]] | None = None
+) -> list[Problem]:
+    """Checks that need every file: unique ids, references, vocabularies, licenses.
+    ``defined`` names ids, by kind, that exist elsewhere (already in the graph)."""
+    elsewhere = defined or {}
     problems: list[Problem] = []
     ids: dict[str, dict[str, Located]] = {"organization": {}, "project": {}, "event": {}}
     for item in records:
@@ -151,7 +156,7 @@ def _check_whole(records: list[Located], vocab: Vocabularies) -> list[Problem]:
             seen[key] = item
 
     def ref(item: Located, field: str, kind: str, value: str | None) -> None:
-        if value is not None and value not in ids[kind]:
+        if value is not None and value not in ids[kind] and value not in elsewhere.get(kind, set()):
             problems.append(item.problem(field, f"refers to undefined {kind} '{value}'"))
 
     def licenses(item: Located, field: str, values: list[str] | None) -> None:
@@ -161,6 +166,9 @@ def _check_whole(records: list[Located], vocab: Vocabularies) -> list[Problem]:
 
     for item in records:
         rec = item.record
+        kind_of_date = getattr(rec, "date_kind", None)
+        if kind_of_date is not None and kind_of_date not in vocab.date_kinds:
+            problems.append(item.problem("date_kind", _not_in(kind_of_date, vocab.date_kinds)))
         if isinstance(rec, Organization):
             ref(item, "hosted_by", "organization", rec.hosted_by)
             ref(item, "part_of", "organization", rec.part_of)

@@ -37,7 +37,7 @@ FIELDS: dict[URIRef, str] = {
     SG.date: "date", SG.day: "date", SG.datePrecision: "date", SG.fromSteward: "from",
     SG.toSteward: "to", SG.aboutOrganization: "organization", SG.oldLicense: "old_license",
     SG.newLicense: "new_license", SG.forkedFrom: "forked_from", SG.governingBoard: "governing_board",
-    SG.url: "sources.url", SG.accessed: "sources.accessed",
+    SG.url: "sources.url", SG.accessed: "sources.accessed", SG.dateKind: "date_kind",
 }
 
 
@@ -58,6 +58,10 @@ def license_iri(spdx_id: str) -> URIRef:
 
 def file_graph(path: Path) -> URIRef:
     return GRAPH[f"curated/{path.stem}"]
+
+
+def import_graph(source: str) -> URIRef:
+    return GRAPH[f"import/{source}"]
 
 
 def date_literal(value: PartialDate) -> Literal:
@@ -98,7 +102,8 @@ def to_rdf(data: CuratedData, vocab: Vocabularies, ontology: Graph | None = None
     if ontology is not None:
         build.graph(ONTOLOGY_GRAPH).__iadd__(ontology)
     for item in data.records:
-        subject = _emit(build.graph(file_graph(item.file)), item.record, vocab)
+        graph = URIRef(item.graph) if item.graph else file_graph(item.file)
+        subject = _emit(build.graph(graph), item.record, vocab)
         build.origins[subject] = item
     return build
 
@@ -151,6 +156,9 @@ def _emit(g: Graph, rec: Record, vocab: Vocabularies) -> URIRef:
         s = _event(g, rec, vocab)
     else:  # pragma: no cover - RECORD_TYPES is closed
         raise TypeError(rec)
+    date_kind = getattr(rec, "date_kind", None)
+    if date_kind is not None:
+        g.add((s, SG.dateKind, vocab.date_kinds[date_kind]))
     for ref in rec.sources:
         g.add((s, SG.source, _source(g, ref)))
     return s

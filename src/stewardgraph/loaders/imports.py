@@ -1,0 +1,379 @@
+"""Map parsed foundation data onto the graph: match entities, make records, report.
+
+One real-world thing must be one node. An imported project or member is matched to an entity
+already in the graph by, in order: the override file (``data/aliases.yaml``), its repository
+URL, its name or an alias (normalized), its homepage. One candidate is a match; several are
+ambiguous (reported, and a separate entity is made); none means a new entity.
+
+Curated facts win: when the graph already holds a fact of the same kind (a host stewardship of
+the project by the foundation, an event of the same type, a membership of the member), the
+imported one is dropped, and reported as a conflict when its date disagrees.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from rdflib import URIRef
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from stewardgraph.errors import InputError, Problem
+from stewardgraph.importers import ImportedMember, ImportedProject, ImportResult, StageEvent
+from stewardgraph.records import (
+    SLUG,
+    Event,
+    Membership,
+    Organization,
+    PartialDate,
+    Project,
+    Record,
+    SourceRef,
+    Stewardship,
+)
+
+Kind = Literal["project", "organization"]
+_EVENT_TYPES = {
+    "sandbox": "acceptance",
+    "hosted": "acceptance",
+    "incubating": "incubation",
+    "graduated": "graduation",
+    "archived": "archival",
+    "retired": "retirement",
+}
+_ENDS = ("archived", "retired")
+
+
+def _event_type(stage: str, present: set[str]) -> str | None:
+    """The event a stage reached makes. Apache's "established" (a top-level project) is a
+    graduation when the podling record lacks one, an acceptance for a project that never
+    incubated, and nothing new when the podling graduation is already there."""
+    if stage != "established":
+        return _EVENT_TYPES[stage]
+    if "incubating" not in present:
+        return "acceptance"
+    return None if "graduated" in present else "graduation"
+
+
+def norm(text: str) -> str:
+    """A name for matching: no accents, case, punctuation or spaces.
+
+    >>> norm("Node-RED"), norm("Kubernetes (K8s)"), norm("Apache Kafka")
+    ('nodered', 'kubernetes', 'apachekafka')
+    """
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = re.sub(r"\([^)]*\)", "", text)
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def url_key(url: str | None) -> str | None:
+    """A URL for matching: no scheme, www., trailing slash or .git."""
+    if not url:
+        return None
+    key = re.sub(r"^[a-z]+://(www\.)?", "", url.strip().lower()).rstrip("/")
+    return key.removesuffix(".git") or None
+
+
+def slugify(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower())
+    return slug.strip("-") or "unnamed"
+
+
+# -- what the graph already holds ----------------------------------------------------------------
+
+
+@dataclass
+class Entity:
+    id: str
+    kind: Kind
+    names: set[str] = field(default_factory=set)
+    urls: set[str] = field(default_factory=set)  # repositories
+    homepages: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Known:
+    """Entities and facts already in the graph, indexed for matching and conflict checks."""
+
+    entities: dict[tuple[Kind, str], Entity] = field(default_factory=dict)
+    stewardships: dict[tuple[str, str], PartialDate] = field(default_factory=dict)  # (project, steward) -> start
+    events: dict[tuple[str, str], PartialDate] = field(default_factory=dict)  # (project, type) -> date
+    memberships: dict[tuple[str, str], PartialDate] = field(default_factory=dict)  # (member, org) -> start
+
+    def add_records(self, records: list[Record]) -> None:
+        for rec in records:
+            if isinstance(rec, (Project, Organization)):
+                kind: Kind = "project" if isinstance(rec, Project) else "organization"
+                entity = self.entities.setdefault((kind, rec.id), Entity(rec.id, kind))
+                entity.names.update(norm(n) for n in (rec.name, *rec.aliases) if norm(n))
+                if isinstance(rec, Project) and url_key(rec.repository):
+                    entity.urls.add(str(url_key(rec.repository)))
+                if url_key(rec.homepage):
+                    entity.homepages.add(str(url_key(rec.homepage)))
+            elif isinstance(rec, Stewardship) and rec.role == "host-foundation":
+                self.stewardships.setdefault((rec.project, rec.steward), rec.start)
+            elif isinstance(rec, Event) and rec.project:
+                self.events.setdefault((rec.project, rec.type), rec.date)
+            elif isinstance(rec, Membership):
+                self.memberships.setdefault((rec.member, rec.organization), rec.start)
+
+    def candidates(self, kind: Kind, name: str, aliases: tuple[str, ...], repository: str | None,
+                   homepage: str | None) -> list[str]:
+        pool = [e for (k, _), e in self.entities.items() if k == kind]
+        repo = url_key(repository)
+        if repo:
+            found = [e.id for e in pool if repo in e.urls]
+            if found:
+                return found
+        keys = {norm(n) for n in (name, *aliases)} - {""}
+        keys |= {k.removeprefix("apache") for k in keys if k.startswith("apache") and len(k) > len("apache")}
+        found = [e.id for e in pool if keys & e.names]
+        if found:
+            return found
+        page = url_key(homepage)
+        return [e.id for e in pool if page and page in e.homepages]
+
+
+_ENTITIES = """
+SELECT ?e ?class ?name ?repo ?home WHERE {
+  GRAPH ?g { ?e a ?class } FILTER(?class IN (sg:Project, sg:Organization) && ?g != ?skip)
+  { ?e rdfs:label ?name } UNION { ?e skos:altLabel ?name }
+  OPTIONAL { ?e schema:codeRepository ?repo }
+  OPTIONAL { ?e foaf:homepage ?home }
+}"""
+_FACTS = """
+SELECT ?fact ?a ?b ?kind ?date WHERE {
+  {
+    GRAPH ?g { ?s a sg:Stewardship ; sg:role sg:HostFoundation ; sg:project ?a ; sg:steward ?b ; sg:startDate ?date }
+    BIND("stewardship" AS ?fact) BIND("" AS ?kind)
+  } UNION {
+    GRAPH ?g { ?s a sg:StewardshipEvent ; sg:project ?a ; sg:eventType ?type ; sg:date ?date }
+    ?type skos:notation ?kind BIND("event" AS ?fact) BIND("" AS ?b)
+  } UNION {
+    GRAPH ?g { ?s a sg:Membership ; sg:member ?a ; sg:organization ?b ; sg:startDate ?date }
+    BIND("membership" AS ?fact) BIND("" AS ?kind)
+  }
+  FILTER(?g != ?skip)
+}"""
+
+
+def known_from(graph: Any, *, skip: str) -> Known:
+    """What a graph (a StewardGraph facade) holds outside the named graph ``skip``."""
+    known = Known()
+    bindings = {"skip": URIRef(skip)}
+    for row in graph.select(_ENTITIES, bindings=bindings, row_cap=10_000_000).rows:
+        kind: Kind = "project" if str(row["class"]).endswith("Project") else "organization"
+        entity = known.entities.setdefault((kind, _id(row["e"])), Entity(_id(row["e"]), kind))
+        if norm(str(row["name"])):
+            entity.names.add(norm(str(row["name"])))
+        if url_key(_text(row["repo"])):
+            entity.urls.add(str(url_key(_text(row["repo"]))))
+        if url_key(_text(row["home"])):
+            entity.homepages.add(str(url_key(_text(row["home"]))))
+    for row in graph.select(_FACTS, bindings=bindings, row_cap=10_000_000).rows:
+        date = PartialDate.parse(str(row["date"]))
+        a, b = _id(row["a"]), _id(row["b"])
+        if row["fact"] == "stewardship":
+            known.stewardships.setdefault((a, b), date)
+        elif row["fact"] == "event":
+            known.events.setdefault((a, str(row["kind"])), date)
+        else:
+            known.memberships.setdefault((a, b), date)
+    return known
+
+
+def _id(iri: object) -> str:
+    return str(iri).rsplit("/", 1)[-1]
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+# -- overrides -----------------------------------------------------------------------------------
+
+
+class Override(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    source: str = "*"
+    kind: Kind
+    name: str
+    id: str | None = None  # the entity to use; None makes a new one
+
+
+def load_overrides(path: Path) -> list[Override]:
+    if not path.is_file():
+        return []
+    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    overrides = []
+    for index, raw in enumerate(document.get("overrides") or []):
+        try:
+            overrides.append(Override.model_validate(raw))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field_name = ".".join(str(p) for p in first["loc"])
+            raise InputError(Problem(path.name, f"overrides[{index}]", field_name, first["msg"])) from None
+    return overrides
+
+
+# -- the mapping ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    source: str
+    matched: int = 0
+    created: int = 0
+    ambiguous: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    records: int = 0
+
+
+@dataclass
+class Mapping:
+    records: list[Record]
+    report: Report
+
+
+def map_import(result: ImportResult, known: Known, *, overrides: list[Override], as_of: PartialDate) -> Mapping:
+    """Records for one parsed import, matched against what is known (which it then extends)."""
+    mapper = _Mapper(result, known, overrides, as_of)
+    for project in result.projects:
+        mapper.project(project)
+    for member in result.members:
+        mapper.member(member)
+    known.add_records(mapper.records)
+    mapper.report.records = len(mapper.records)
+    return Mapping(mapper.records, mapper.report)
+
+
+class _Mapper:
+    def __init__(self, result: ImportResult, known: Known, overrides: list[Override], as_of: PartialDate) -> None:
+        self.result, self.known, self.as_of = result, known, as_of
+        self.overrides = {(o.kind, norm(o.name)): o for o in overrides if o.source in ("*", result.source)}
+        self.report = Report(result.source)
+        self.report.problems = [str(p) for p in result.problems]
+        self.records: list[Record] = []
+        self.used: set[tuple[Kind, str]] = set()
+        up = result.upstream
+        url = up.url if up.url.startswith(("http://", "https://")) else f"https://github.com/{up.repository}/blob/{up.commit or 'HEAD'}/{up.path}"
+        title = up.title + (f" at commit {up.commit}" if up.commit else "")
+        self.sources = [SourceRef(url=url, title=title, publisher=up.publisher, accessed=dt.date.today())]
+
+    def _resolve(self, kind: Kind, name: str, aliases: tuple[str, ...] = (), repository: str | None = None,
+                 homepage: str | None = None) -> tuple[str, bool]:
+        """The id to use, and whether it is new."""
+        override = self.overrides.get((kind, norm(name)))
+        if override is not None:
+            if override.id is not None:
+                self.report.matched += 1
+                return override.id, (kind, override.id) not in self.known.entities
+            found: list[str] = []
+        else:
+            found = sorted(set(self.known.candidates(kind, name, aliases, repository, homepage)))
+        if len(found) == 1:
+            self.report.matched += 1
+            return found[0], False
+        if len(found) > 1:
+            self.report.ambiguous.append(f"{kind} '{name}' matches {', '.join(found)}")
+        slug = slugify(name)
+        if (kind, slug) in self.known.entities or (kind, slug) in self.used or not re.fullmatch(SLUG, slug):
+            slug = f"{slug}-{self.result.source}"
+        self.used.add((kind, slug))
+        self.report.created += 1
+        return slug, True
+
+    def project(self, item: ImportedProject) -> None:
+        pid, new = self._resolve("project", item.name, item.aliases, item.repository, item.homepage)
+        foundation = self.result.foundation
+        if new:
+            status: Literal["archived", "retired", "active"] = (
+                "archived" if item.status == "archived" else "retired" if item.status == "retired" else "active"
+            )
+            self.records.append(Project(
+                id=pid, name=item.name, aliases=[a for a in item.aliases if a != item.name],
+                homepage=item.homepage, repository=item.repository, status=status,
+                description=item.description, sources=self.sources,
+            ))
+        dated = [s for s in item.stages if s.date is not None]
+        # Archival and retirement are events; the foundation still holds the project after them.
+        start = next((s for s in dated if s.stage not in _ENDS), None)
+        self._stewardship(item, pid, foundation, start)
+        present: set[str] = {s.stage for s in dated}
+        for stage in dated:
+            kind = _event_type(stage.stage, present)
+            if kind is not None:
+                self._event(item, pid, foundation, stage, kind)
+
+    def _stewardship(self, item: ImportedProject, pid: str, foundation: str, start: StageEvent | None) -> None:
+        existing = self.known.stewardships.get((pid, foundation))
+        begin = start.date if start else self.as_of
+        assert begin is not None
+        if existing is not None:
+            if start is not None and not _compatible(existing, begin):
+                self.report.conflicts.append(
+                    f"{item.location}: hosting of '{pid}' by {foundation} since {begin} ({start.date_kind}); "
+                    f"kept the curated start {existing}"
+                )
+            return
+        self.known.stewardships[(pid, foundation)] = begin
+        self.records.append(Stewardship(
+            project=pid, steward=foundation, role="host-foundation", start=begin,
+            date_kind=start.date_kind if start else "month-of-record",
+            note=None if start else f"listed as hosted in the {self.result.source} data as of {self.as_of}; "
+                                    "the file gives no start",
+            sources=self.sources,
+        ))
+
+    def _event(self, item: ImportedProject, pid: str, foundation: str, stage: StageEvent, kind: str) -> None:
+        assert stage.date is not None
+        existing = self.known.events.get((pid, kind))
+        if existing is not None:
+            if not _compatible(existing, stage.date):
+                self.report.conflicts.append(
+                    f"{stage.location}: {kind} of '{pid}' on {stage.date} ({stage.date_kind}); kept the curated {existing}"
+                )
+            return
+        leaving = kind in ("archival", "retirement")
+        self.records.append(Event.model_validate({
+            "id": f"{self.result.source}-{pid}-{stage.stage}", "type": kind, "date": stage.date,
+            "date_kind": stage.date_kind, "project": pid, "from": foundation if leaving else None,
+            "to": None if leaving else foundation, "sources": self.sources,
+            "description": f"{item.name}: {stage.stage} in the {self.result.source} records.",
+        }))
+        self.known.events[(pid, kind)] = stage.date
+
+    def member(self, item: ImportedMember) -> None:
+        oid, new = self._resolve("organization", item.name, homepage=item.homepage)
+        foundation = self.result.foundation
+        if new:
+            kind: Literal["company", "other"] = "other" if item.tier in ("academic", "nonprofit", "associate") else "company"
+            self.records.append(Organization(id=oid, name=item.name, kind=kind, homepage=item.homepage,
+                                             sources=self.sources))
+        start = item.joined or self.as_of
+        existing = self.known.memberships.get((oid, foundation))
+        if existing is not None:
+            if item.joined and not _compatible(existing, item.joined):
+                self.report.conflicts.append(
+                    f"{item.location}: membership of '{oid}' since {item.joined}; kept the curated {existing}")
+            return
+        self.known.memberships[(oid, foundation)] = start
+        self.records.append(Membership(
+            member=oid, organization=foundation, tier=item.tier, start=start,
+            date_kind=item.date_kind if item.joined else "month-of-record", sources=self.sources,
+        ))
+
+
+def _compatible(a: PartialDate, b: PartialDate) -> bool:
+    """Whether two dates can be the same day: equal where both are known."""
+    return a.year == b.year and (a.month is None or b.month is None or (
+        a.month == b.month and (a.day is None or b.day is None or a.day == b.day)))
+
+

@@ -1,0 +1,100 @@
+"""The full build: curated facts plus every snapshot in ../shared/datasets, as one graph."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from stewardgraph import Settings, StewardGraph
+from stewardgraph.importing import snapshots, spec
+
+
+def _datasets() -> Path | None:
+    for candidate in (Path(__file__).resolve().parents[2] / "shared" / "datasets", Path("/work/shared/datasets")):
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+DATASETS = _datasets()
+pytestmark = pytest.mark.skipif(DATASETS is None, reason="no shared/datasets folder next to the project (foundation snapshots)")
+ALL = "cncf,apache,lfai,pytorch,cdf,openjs"
+
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StewardGraph]:
+    settings = Settings(data_dir=tmp_path_factory.mktemp("full"), imports=ALL, import_dir=DATASETS)
+    graph = StewardGraph(settings)
+    summary = graph.build()
+    assert [r.source for r in summary.reports] == ALL.split(",")
+    assert summary.total_triples > 30_000
+    yield graph
+    graph.close()
+
+
+def test_snapshot_specs_cite_their_commit(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, import_dir=DATASETS)
+    for source, known in snapshots().items():
+        item = spec(settings, source)
+        assert item.commit == known["commit"] and str(item.as_of) == known["as_of"]
+        assert Path(item.location).exists()
+
+
+def test_kubernetes_in_cncf(full: StewardGraph) -> None:
+    rows = [r for r in full.run("foundation-projects", {"foundation": "CNCF"}).rows if r["project"] == "Kubernetes"]
+    assert len(rows) == 1 and str(rows[0]["since"]).startswith("2016")
+    history = full.run("project-history", {"project": "Kubernetes"}).rows
+    assert ("2018-03-06", "graduation") in {(r["date"], r["event_type"]) for r in history}
+
+
+def test_kafka_incubated_2011_and_graduated_2012(full: StewardGraph) -> None:
+    history = full.run("project-history", {"project": "Apache Kafka"}).rows
+    events = {(str(r["date"])[:4], r["event_type"]) for r in history}
+    assert ("2011", "incubation") in events and ("2012", "graduation") in events
+
+
+def test_linux_foundation_includes_sub_foundations(full: StewardGraph) -> None:
+    rows = full.run("foundation-projects", {"foundation": "Linux Foundation", "include_sub": "true"}).rows
+    hosts = {r["host"] for r in rows}
+    assert {"Cloud Native Computing Foundation", "PyTorch Foundation"} <= hosts
+    assert {"Kubernetes", "PyTorch", "vLLM"} <= {r["project"] for r in rows}
+
+
+@pytest.mark.parametrize("name", ["Kubernetes", "Node.js", "Apache Kafka"])
+def test_one_real_world_project_is_one_node(full: StewardGraph, name: str) -> None:
+    found = full.select(f"""SELECT DISTINCT ?p WHERE {{ ?p a sg:Project ; rdfs:label|skos:altLabel ?n .
+                           FILTER(LCASE(STR(?n)) = "{name.lower()}") }}""").rows
+    assert len(found) == 1, found
+
+
+@pytest.mark.parametrize("name", ["Linux Foundation", "Google"])
+def test_one_real_world_organization_is_one_node(full: StewardGraph, name: str) -> None:
+    found = full.select(f"""SELECT DISTINCT ?o WHERE {{ ?o a sg:Organization ; rdfs:label ?n .
+                           FILTER(LCASE(STR(?n)) = "{name.lower()}") }}""").rows
+    assert len(found) == 1, found
+
+
+def test_every_named_query_answers_on_the_full_graph(full: StewardGraph) -> None:
+    calls = {
+        "project-history": {"project": "Kubernetes"}, "steward-at": {"project": "Apache Kafka", "date": "2013"},
+        "foundation-projects": {"foundation": "Apache Software Foundation", "date": "2020"},
+        "foundation-members": {"foundation": "CNCF"}, "transfers": {"from_date": "2020", "to_date": "2021"},
+        "foundation-board": {"foundation": "PyTorch Foundation"}, "company-handovers": {"company": "Google"},
+        "relicensing-forks": {}, "foundation-tree": {}, "unhosted-projects": {}, "entity-sources": {"entity": "Kubernetes"},
+    }
+    for named in full.catalogue:
+        assert full.run(named.name, calls[named.name]).rows, named.name
+
+
+def test_imported_facts_record_their_date_kind_and_source(full: StewardGraph) -> None:
+    rows = full.select("""SELECT ?kind (COUNT(*) AS ?n) WHERE {
+        GRAPH ?g { ?f sg:dateKind ?k } ?k skos:notation ?kind FILTER(STRSTARTS(STR(?g), "https://w3id.org/stewardgraph/graph/import/"))
+      } GROUP BY ?kind ORDER BY ?kind""").rows
+    assert {r["kind"] for r in rows} == {"vote", "month-of-record", "proxy"}
+    unsourced = full.select("""SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?f a ?c }
+        FILTER(STRSTARTS(STR(?g), "https://w3id.org/stewardgraph/graph/import/"))
+        FILTER(?c IN (sg:Project, sg:Stewardship, sg:Membership, sg:StewardshipEvent))
+        FILTER NOT EXISTS { ?f sg:source ?s } }""").rows
+    assert unsourced[0]["n"] == 0
