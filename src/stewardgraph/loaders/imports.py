@@ -102,7 +102,7 @@ class Known:
 
     entities: dict[tuple[Kind, str], Entity] = field(default_factory=dict)
     stewardships: dict[tuple[str, str], PartialDate] = field(default_factory=dict)  # (project, steward) -> start
-    events: dict[tuple[str, str], PartialDate] = field(default_factory=dict)  # (project, type) -> date
+    events: dict[tuple[str, str], list[PartialDate]] = field(default_factory=dict)  # (project, type) -> dates
     memberships: dict[tuple[str, str], PartialDate] = field(default_factory=dict)  # (member, org) -> start
 
     def add_records(self, records: list[Record]) -> None:
@@ -118,7 +118,7 @@ class Known:
             elif isinstance(rec, Stewardship) and rec.role == "host-foundation":
                 self.stewardships.setdefault((rec.project, rec.steward), rec.start)
             elif isinstance(rec, Event) and rec.project:
-                self.events.setdefault((rec.project, rec.type), rec.date)
+                self.events.setdefault((rec.project, rec.type), []).append(rec.date)
             elif isinstance(rec, Membership):
                 self.memberships.setdefault((rec.member, rec.organization), rec.start)
 
@@ -181,7 +181,7 @@ def known_from(graph: Any, *, skip: str) -> Known:
         if row["fact"] == "stewardship":
             known.stewardships.setdefault((a, b), date)
         elif row["fact"] == "event":
-            known.events.setdefault((a, str(row["kind"])), date)
+            known.events.setdefault((a, str(row["kind"])), []).append(date)
         else:
             known.memberships.setdefault((a, b), date)
     return known
@@ -334,11 +334,13 @@ class _Mapper:
 
     def _event(self, item: ImportedProject, pid: str, foundation: str, stage: StageEvent, kind: str) -> None:
         assert stage.date is not None
-        existing = self.known.events.get((pid, kind))
-        if existing is not None:
-            if not _compatible(existing, stage.date):
+        existing = self.known.events.get((pid, kind), [])
+        if existing:
+            # the same event already known (one date agrees), or a disagreement to report
+            if not any(_compatible(date, stage.date) for date in existing):
+                kept = ", ".join(str(date) for date in existing)
                 self.report.conflicts.append(
-                    f"{stage.location}: {kind} of '{pid}' on {stage.date} ({stage.date_kind}); kept the curated {existing}"
+                    f"{stage.location}: {kind} of '{pid}' on {stage.date} ({stage.date_kind}); kept the curated {kept}"
                 )
             return
         leaving = kind in ("archival", "retirement")
@@ -348,7 +350,7 @@ class _Mapper:
             "to": None if leaving else foundation, "sources": self.sources,
             "description": f"{item.name}: {stage.stage} in the {self.result.source} records.",
         }))
-        self.known.events[(pid, kind)] = stage.date
+        self.known.events[(pid, kind)] = [stage.date]
 
     def member(self, item: ImportedMember) -> None:
         oid, new = self._resolve("organization", item.name, homepage=item.homepage)
