@@ -40,16 +40,19 @@ SELECT ?s ?p ?project ?o ?steward ?role ?since ?until ?start ?end WHERE {
 _ANCESTORS = """
 SELECT ?o ?ancestor WHERE { ?o a sg:Organization ; org:subOrganizationOf* ?ancestor }"""
 
-_EVENTS = """
-SELECT ?e ?type ?date ?day ?p ?project ?org ?organization ?from ?from_name ?to ?to_name ?description
-WHERE {
+_EVENT_BODY = """
   ?e a sg:StewardshipEvent ; sg:eventType/skos:notation ?type ; sg:date ?date ; sg:day ?day .
   OPTIONAL { ?e sg:project ?p . ?p rdfs:label ?project }
   OPTIONAL { ?e sg:aboutOrganization ?org . ?org rdfs:label ?organization }
   OPTIONAL { ?e sg:fromSteward ?from . ?from rdfs:label ?from_name }
   OPTIONAL { ?e sg:toSteward ?to . ?to rdfs:label ?to_name }
-  OPTIONAL { ?e dcterms:description ?description }
-} ORDER BY ?day ?e"""
+  OPTIONAL { ?e dcterms:description ?description }"""
+_EVENT_VARS = "?e ?type ?date ?day ?p ?project ?org ?organization ?from ?from_name ?to ?to_name ?description"
+_EVENTS = f"SELECT {_EVENT_VARS} WHERE {{ {_EVENT_BODY} }} ORDER BY ?day ?e"
+# events about the project ?p (bound, so it must be a required pattern, not the OPTIONAL one)
+_EVENTS_ABOUT = f"SELECT {_EVENT_VARS} WHERE {{ ?e sg:project ?p . {_EVENT_BODY} }} ORDER BY ?day ?e"
+# events in which the organization ?x takes part
+_EVENTS_INVOLVING = f"SELECT {_EVENT_VARS} WHERE {{ {_EVENT_BODY} FILTER(?x IN (?org, ?from, ?to)) }} ORDER BY ?day ?e"
 
 _MEMBERSHIPS = """
 SELECT ?m ?member ?member_name ?org ?org_name ?tier ?board ?since ?until WHERE {
@@ -60,12 +63,17 @@ SELECT ?m ?member ?member_name ?org ?org_name ?tier ?board ?since ?until WHERE {
   OPTIONAL { ?m sg:governingBoard ?board }
 } ORDER BY ?tier ?start ?member_name"""
 
-_SOURCES = """
-SELECT ?fact ?url ?title ?publisher WHERE {
+_SOURCE_BODY = """
   ?fact sg:source ?source . ?source sg:url ?u . BIND(STR(?u) AS ?url)
   OPTIONAL { ?source dcterms:title ?title }
-  OPTIONAL { ?source sg:publisher ?publisher }
-} ORDER BY ?fact ?url"""
+  OPTIONAL { ?source sg:publisher ?publisher }"""
+# the sources of an entity's own facts and of the facts about it
+_SOURCES_ABOUT = f"""SELECT ?fact ?url ?title ?publisher WHERE {{
+  ?fact (sg:project|sg:steward|sg:member|sg:organization|sg:aboutOrganization|sg:fromSteward|sg:toSteward)? ?about .
+  {_SOURCE_BODY} }} ORDER BY ?fact ?url"""
+_SOURCES_OF_EVENTS = f"""SELECT ?fact ?url ?title ?publisher WHERE {{
+  ?fact a sg:StewardshipEvent . {_SOURCE_BODY} }} ORDER BY ?fact ?url"""
+EVERYTHING = 100_000_000  # internal queries are paginated here, not cut by the row cap
 
 _ENTITY = """
 SELECT ?p ?o WHERE { ?subject ?p ?o } ORDER BY ?p ?o"""
@@ -104,9 +112,16 @@ def _is_current(row: Row, today: str) -> bool:
     return str(row["start"]) <= today and (row["end"] is None or today < str(row["end"]))
 
 
-def sources_by_fact(graph: StewardGraph) -> dict[str, list[dict[str, Value]]]:
+def _rows(graph: StewardGraph, query: str, **bindings: URIRef | Literal) -> list[Row]:
+    """Every row (the public pages paginate them), with the service's time limit."""
+    return graph.select(query, bindings=bindings, row_cap=EVERYTHING).rows
+
+
+def sources_by_fact(graph: StewardGraph, about: URIRef | None = None) -> dict[str, list[dict[str, Value]]]:
+    """Sources by fact: those about one entity, or those of every event."""
+    rows = _rows(graph, _SOURCES_ABOUT, about=about) if about is not None else _rows(graph, _SOURCES_OF_EVENTS)
     found: dict[str, list[dict[str, Value]]] = defaultdict(list)
-    for row in graph.select(_SOURCES).rows:
+    for row in rows:
         found[str(row["fact"])].append({"url": row["url"], "title": row["title"], "publisher": row["publisher"]})
     return found
 
@@ -121,14 +136,14 @@ def projects(
     sub-foundations), current steward, or status."""
     today = dt.date.today().isoformat()
     current: dict[str, list[Row]] = defaultdict(list)
-    for row in graph.select(_STEWARDSHIPS).rows:
+    for row in _rows(graph, _STEWARDSHIPS):
         if _is_current(row, today):
             current[str(row["p"])].append(row)
     ancestors: dict[str, set[str]] = defaultdict(set)
-    for row in graph.select(_ANCESTORS).rows:
+    for row in _rows(graph, _ANCESTORS):
         ancestors[str(row["o"])].add(str(row["ancestor"]))
     items = []
-    for row in graph.select(_PROJECTS).rows:
+    for row in _rows(graph, _PROJECTS):
         held = current.get(str(row["p"]), [])
         if status is not None and row["status"] != status:
             continue
@@ -162,12 +177,12 @@ def _project_summary(row: Row, held: list[Row]) -> dict[str, Any]:
 
 def project(graph: StewardGraph, iri: URIRef) -> dict[str, Any]:
     """One project with its stewardship timeline and events, each with its sources."""
-    rows = [r for r in graph.select(_PROJECTS).rows if r["p"] == str(iri)]
+    rows = _rows(graph, _PROJECTS, p=iri)
     if not rows:
         raise NotFound(f"no project {slug(iri)}")
-    sources = sources_by_fact(graph)
+    sources = sources_by_fact(graph, iri)
     today = dt.date.today().isoformat()
-    stewardships = [r for r in graph.select(_STEWARDSHIPS).rows if r["p"] == str(iri)]
+    stewardships = _rows(graph, _STEWARDSHIPS, p=iri)
     detail = _project_summary(rows[0], [r for r in stewardships if _is_current(r, today)])
     facts = _facts(graph, iri)
     detail["description"] = _first(facts, "http://purl.org/dc/terms/description")
@@ -183,9 +198,7 @@ def project(graph: StewardGraph, iri: URIRef) -> dict[str, Any]:
         }
         for r in stewardships
     ]
-    detail["events"] = [
-        _event(r, sources) for r in graph.select(_EVENTS).rows if r["p"] == str(iri)
-    ]
+    detail["events"] = [_event(r, sources) for r in _rows(graph, _EVENTS_ABOUT, p=iri)]
     detail["sources"] = sources.get(str(iri), [])
     return detail
 
@@ -196,21 +209,19 @@ def project(graph: StewardGraph, iri: URIRef) -> dict[str, Any]:
 def organization(graph: StewardGraph, iri: URIRef) -> dict[str, Any]:
     """One organization: parent and child foundations, hosted projects over time, members by
     tier, its own memberships and events, with sources."""
-    orgs = graph.select(_ORGANIZATIONS).rows
+    orgs = _rows(graph, _ORGANIZATIONS)
     mine = [r for r in orgs if r["o"] == str(iri)]
     if not mine:
         raise NotFound(f"no organization {slug(iri)}")
-    sources = sources_by_fact(graph)
+    sources = sources_by_fact(graph, iri)
     facts = _facts(graph, iri)
     first = mine[0]
-    memberships = graph.select(_MEMBERSHIPS).rows
     members: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for m in memberships:
-        if m["org"] == str(iri):
-            members[str(m["tier"])].append(
-                {"member": ref(m["member"], m["member_name"], "organization"), "since": m["since"],
-                 "until": m["until"], "governing_board": bool(m["board"]), "sources": sources.get(str(m["m"]), [])}
-            )
+    for m in _rows(graph, _MEMBERSHIPS, org=iri):
+        members[str(m["tier"])].append({
+            "member": ref(m["member"], m["member_name"], "organization"), "since": m["since"], "until": m["until"],
+            "governing_board": bool(m["board"]), "sources": sources.get(str(m["m"]), []),
+        })
     return {
         "id": slug(iri),
         "iri": str(iri),
@@ -231,18 +242,15 @@ def organization(graph: StewardGraph, iri: URIRef) -> dict[str, Any]:
         "projects": [
             {"project": ref(r["p"], r["project"], "project"), "role": r["role"], "since": r["since"],
              "until": r["until"], "sources": sources.get(str(r["s"]), [])}
-            for r in graph.select(_STEWARDSHIPS).rows if r["o"] == str(iri)
+            for r in _rows(graph, _STEWARDSHIPS, o=iri)
         ],
         "members_by_tier": dict(members),
         "member_of": [
             {"organization": ref(m["org"], m["org_name"], "organization"), "tier": m["tier"],
              "since": m["since"], "until": m["until"], "governing_board": bool(m["board"])}
-            for m in memberships if m["member"] == str(iri)
+            for m in _rows(graph, _MEMBERSHIPS, member=iri)
         ],
-        "events": [
-            _event(r, sources) for r in graph.select(_EVENTS).rows
-            if str(iri) in (r["org"], r["from"], r["to"])
-        ],
+        "events": [_event(r, sources) for r in _rows(graph, _EVENTS_INVOLVING, x=iri)],
         "sources": sources.get(str(iri), []),
     }
 
@@ -260,7 +268,7 @@ def events(
     """Events in date order, by type and a date range (inclusive, by each date's first day)."""
     sources = sources_by_fact(graph)
     found = []
-    for row in graph.select(_EVENTS).rows:
+    for row in _rows(graph, _EVENTS):
         day = str(row["day"])
         if type is not None and row["type"] != type:
             continue
@@ -287,7 +295,7 @@ def _event(row: Row, sources: dict[str, list[dict[str, Value]]]) -> dict[str, An
 
 def search(graph: StewardGraph, text: str) -> list[dict[str, Any]]:
     """Projects and organizations whose name or an alias contains the text, in any case."""
-    rows = graph.select(_SEARCH, bindings={"needle": Literal(text.strip().lower())}).rows
+    rows = _rows(graph, _SEARCH, needle=Literal(text.strip().lower()))
     seen: dict[str, dict[str, Any]] = {}
     for row in rows:
         item = seen.setdefault(
@@ -299,7 +307,7 @@ def search(graph: StewardGraph, text: str) -> list[dict[str, Any]]:
 
 def _facts(graph: StewardGraph, iri: URIRef) -> dict[str, list[Value]]:
     facts: dict[str, list[Value]] = defaultdict(list)
-    for row in graph.select(_ENTITY, bindings={"subject": iri}).rows:
+    for row in _rows(graph, _ENTITY, subject=iri):
         facts[str(row["p"])].append(row["o"])
     return facts
 
