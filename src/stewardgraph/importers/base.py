@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import httpx
 import yaml
 
+from stewardgraph import yamltext
 from stewardgraph.errors import ImportRefused as ImportRefused
 from stewardgraph.errors import ImportUnavailable as ImportUnavailable
 from stewardgraph.records import PartialDate
@@ -171,19 +172,9 @@ def read_text(location: str | Path) -> str:
         raise ImportRefused(f"{file_name(location)} is not UTF-8 text: {exc}") from exc
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe YAML that leaves dates as text, so that a bad date is a problem, not a crash."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    key: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
 def load_yaml(text: str, name: str) -> Any:
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        return yamltext.load(text)
     except yaml.YAMLError as exc:
         raise ImportRefused(f"{name} is not valid YAML: {exc}") from exc
 

