@@ -20,17 +20,18 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import socket
 import subprocess
 import tempfile
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
+
+from stewardgraph.servers import common
+from stewardgraph.servers.common import HOST, LOG_TAIL_LINES, OPENER, free_port, http_get, tail
+from stewardgraph.servers.processes import stop_child
 
 __all__ = [
     "DEFAULT_VERSION",
@@ -45,16 +46,11 @@ __all__ = [
 DEFAULT_VERSION = "5.6.0"
 GROUP_ID = "org.apache.jena"
 ARTIFACT_ID = "jena-fuseki-server"
-HOST = "127.0.0.1"
 STOP_GRACE_SECONDS = 20.0
-LOG_TAIL_LINES = 40
 LOG_NAME = "fuseki.log"
 CONFIG_NAME = "fuseki-config.ttl"
 
-_ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _DATASET_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
-# Never send requests to the local server through a proxy from the environment.
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 @dataclass(frozen=True)
@@ -97,47 +93,25 @@ class FusekiServer:
 
         Does nothing for a reused server (``process`` is None) or one that has already stopped.
         """
-        process = self.process
-        if process is None:
-            return
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=STOP_GRACE_SECONDS)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        process.wait()
+        if self.process is not None:
+            stop_child(self.process, STOP_GRACE_SECONDS)
 
 
 def find_java() -> str:
     """The java executable: ``$JAVA_HOME/bin/java`` if JAVA_HOME is set, else ``java`` on PATH."""
-    java_home = os.environ.get("JAVA_HOME")
-    if java_home:
-        candidate = Path(java_home) / "bin" / ("java.exe" if os.name == "nt" else "java")
-        if candidate.is_file() and os.access(candidate, os.X_OK):
-            return str(candidate)
-        raise RuntimeError(
-            f"JAVA_HOME is set to {java_home!r} but {candidate} is not an executable; "
-            "Fuseki needs Java 17 or later"
-        )
-    found = shutil.which("java")
-    if found is None:
-        raise RuntimeError(
-            "java not found: install a JDK/JRE 17 or later (e.g. OpenJDK 17) and put java on "
-            "PATH, or set JAVA_HOME"
-        )
-    return found
+    return common.find_java(
+        needs="Fuseki needs Java 17 or later",
+        missing="install a JDK/JRE 17 or later (e.g. OpenJDK 17) and put java on PATH, "
+        "or set JAVA_HOME",
+    )
 
 
 def find_mvn() -> str:
     """The Maven executable on PATH."""
-    found = shutil.which("mvn")
-    if found is None:
-        raise RuntimeError(
-            "mvn not found: install Apache Maven and put mvn on PATH; it is needed once to fetch "
-            f"{GROUP_ID}:{ARTIFACT_ID} from Maven Central (or place the jar in the cache directory)"
-        )
-    return found
+    return common.find_mvn(
+        fetches=f"{GROUP_ID}:{ARTIFACT_ID} from Maven Central "
+        "(or place the jar in the cache directory)"
+    )
 
 
 def fuseki_jar(cache_dir: Path, version: str = DEFAULT_VERSION) -> Path:
@@ -157,45 +131,13 @@ def fuseki_jar(cache_dir: Path, version: str = DEFAULT_VERSION) -> Path:
     artifact = f"{GROUP_ID}:{ARTIFACT_ID}:{version}:jar"
     with tempfile.TemporaryDirectory(prefix=".fuseki-download-", dir=cache_dir) as tmp:
         staging = Path(tmp)
-        command = [
-            mvn,
-            "-q",
-            "-B",
-            "-Dstyle.color=never",
-            "dependency:copy",
-            f"-Dartifact={artifact}",
-            f"-DoutputDirectory={staging}",
-        ]
-        # Run outside any Maven project, so a pom.xml in the current directory is not used.
-        result = subprocess.run(
-            command,
-            cwd=staging,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        arguments = ["dependency:copy", f"-Dartifact={artifact}", f"-DoutputDirectory={staging}"]
+        result = common.run_maven(mvn, arguments, cwd=staging)
         downloaded = staging / jar.name
         if result.returncode != 0 or not downloaded.is_file():
-            # Maven writes its errors to stdout; report both streams.
-            streams = (_ANSI_ESCAPE.sub("", s).strip() for s in (result.stderr, result.stdout))
-            output = "\n".join(s for s in streams if s)
-            raise RuntimeError(
-                f"could not fetch {artifact} from Maven Central "
-                f"(exit status {result.returncode}).\n"
-                f"command: {subprocess.list2cmdline(command)}\n"
-                f"output:\n{output or '(none)'}"
-            )
+            raise common.maven_failure(result, artifact)
         os.replace(downloaded, jar)
     return jar
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that is free right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def fuseki_config(dataset: str) -> str:
@@ -284,10 +226,10 @@ def start_fuseki(
         if problem is None:
             return server
         server.stop()
-        tail = _tail(log)
-        if attempt < attempts and "Failed to bind" in tail and time.monotonic() < deadline:
+        log_tail = tail(log)
+        if attempt < attempts and "Failed to bind" in log_tail and time.monotonic() < deadline:
             continue
-        raise RuntimeError(f"{problem}; last {LOG_TAIL_LINES} lines of {log}:\n{tail}")
+        raise RuntimeError(f"{problem}; last {LOG_TAIL_LINES} lines of {log}:\n{log_tail}")
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -300,7 +242,7 @@ def _wait_until_up(
         if status is not None:
             return f"Fuseki exited with status {status} during startup"
         # Check the process again after the ping: another server may hold the port.
-        if _answers(server.ping_url) and process.poll() is None:
+        if http_get(server.ping_url) is not None and process.poll() is None:
             return None
         if time.monotonic() >= deadline:
             return f"Fuseki did not answer {server.ping_url} within {timeout:g} s"
@@ -317,7 +259,7 @@ def connect_fuseki(*, port: int, dataset: str = "stewardgraph", timeout: float =
     url = f"{server.query_url}?{urllib.parse.urlencode({'query': 'ASK {}'})}"
     request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
     try:
-        with _OPENER.open(request, timeout=timeout) as response:
+        with OPENER.open(request, timeout=timeout) as response:
             response.read()
     except urllib.error.HTTPError as error:
         error.close()
@@ -325,27 +267,6 @@ def connect_fuseki(*, port: int, dataset: str = "stewardgraph", timeout: float =
     except OSError as error:
         raise RuntimeError(f"no Fuseki dataset at {server.query_url}: {error}") from None
     return server
-
-
-def _answers(url: str) -> bool:
-    try:
-        with _OPENER.open(url, timeout=2) as response:
-            response.read()
-            status: int = response.status
-            return 200 <= status < 300
-    except urllib.error.HTTPError as error:
-        error.close()
-        return False
-    except OSError:
-        return False
-
-
-def _tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
-    try:
-        with path.open(encoding="utf-8", errors="replace") as file:
-            return "".join(deque(file, maxlen=lines)).rstrip("\n") or "(empty log)"
-    except OSError as error:
-        return f"(cannot read the log: {error})"
 
 
 def _check_dataset(dataset: str) -> None:
