@@ -98,3 +98,24 @@ def test_imported_facts_record_their_date_kind_and_source(full: StewardGraph) ->
         FILTER(?c IN (sg:Project, sg:Stewardship, sg:Membership, sg:StewardshipEvent))
         FILTER NOT EXISTS { ?f sg:source ?s } }""").rows
     assert unsourced[0]["n"] == 0
+
+
+def test_the_service_answers_on_the_full_graph(full: StewardGraph) -> None:
+    """Every page within the default time limit on the full graph (a slow query would be a 504)."""
+    from fastapi.testclient import TestClient
+
+    from stewardgraph.web import create_app
+
+    settings = full.settings.model_copy(update={"query_timeout": 10.0})
+    with TestClient(create_app(settings)) as client:
+        for path, accept in [
+            ("/id/project/kubernetes", "text/html"), ("/id/organization/cncf", "text/html"),
+            ("/id/project/apache-kafka", "application/ld+json"), ("/projects?foundation=Linux%20Foundation", None),
+            ("/projects/kubernetes", None), ("/organizations/cncf", None), ("/events?type=graduation", None),
+            ("/search?q=kube", None), ("/sparql", "text/turtle"), ("/queries/unhosted-projects", None),
+        ]:
+            response = client.get(path, headers={"Accept": accept} if accept else {})
+            assert response.status_code == 200, (path, response.text[:300])
+        cncf = client.get("/organizations/cncf").json()
+        assert len(cncf["members_by_tier"]["platinum"]) > 10
+        assert any(p["project"]["id"] == "kubernetes" for p in cncf["projects"])

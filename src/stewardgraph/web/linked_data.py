@@ -36,7 +36,7 @@ _DESCRIBE = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 _INCOMING = "SELECT ?s ?p ?label WHERE { ?s ?p ?o . OPTIONAL { ?s rdfs:label ?label } } ORDER BY ?p ?s"
 # labels of everything a page about ?s shows: its properties, values and referrers
 _LABELS = """SELECT DISTINCT ?term ?label WHERE {
-  { ?s ?term ?x } UNION { ?s ?x ?term } UNION { ?term ?x ?s } UNION { ?y ?term ?s } UNION { BIND(?s AS ?term) }
+  { ?s ?term ?x } UNION { ?s ?x ?term } UNION { ?term ?x ?s } UNION { ?y ?term ?s }
   ?term rdfs:label ?label }"""
 _PAGE_TYPES = ["text/html", "text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
 
@@ -96,7 +96,7 @@ def _jsonld(triples: Triples, context_url: str) -> bytes:
 def _entity_page(graph: StewardGraph, iri: URIRef, kind: str, triples: Triples) -> str:
     labels = {str(r["term"]): str(r["label"]) for r in graph.select(_LABELS, bindings={"s": iri}).rows}
     g = Graph().parse(data=triples.ntriples.decode("utf-8"), format="nt")
-    title = labels.get(str(iri), str(iri))
+    title = str(g.value(iri, RDFS.label) or iri)
 
     def show(term: Any) -> str:
         if isinstance(term, URIRef):
