@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from html import escape
 
-from stewardgraph.vocab import BASE
+from stewardgraph.vocab import BASE, PREFIXES
 
 _STYLE = """
 body { font: 15px/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 70rem; padding: 0 1rem; color: #222; }
@@ -32,6 +32,18 @@ def local(iri: str) -> str:
     return iri[len(BASE) - 1 :] if iri.startswith(BASE + "id/") else iri
 
 
+def compact(iri: str) -> str:
+    """A prefixed name for an IRI in one of our known namespaces, else the IRI.
+
+    >>> compact("http://purl.org/dc/terms/description")
+    'dcterms:description'
+    """
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
+
+
 def link(iri: str, text: str | None = None) -> str:
     return f'<a href="{escape(local(iri))}">{escape(text or iri)}</a>'
 
@@ -43,4 +55,4 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-__all__ = ["escape", "link", "local", "page", "table"]
+__all__ = ["compact", "escape", "link", "local", "page", "table"]

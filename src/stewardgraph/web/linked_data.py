@@ -20,7 +20,7 @@ from stewardgraph.service import StewardGraph
 from stewardgraph.store import Triples
 from stewardgraph.vocab import PREFIXES, SG
 from stewardgraph.web.deps import Graph as GraphDep
-from stewardgraph.web.html import escape, link, page, table
+from stewardgraph.web.html import compact, escape, link, page, table
 
 router = APIRouter(tags=["Linked data"])
 KINDS = ("project", "organization", "event", "stewardship", "membership", "source", "license")
@@ -100,7 +100,7 @@ def _entity_page(graph: StewardGraph, iri: URIRef, kind: str, triples: Triples) 
 
     def show(term: Any) -> str:
         if isinstance(term, URIRef):
-            return link(str(term), labels.get(str(term), str(term)))
+            return link(str(term), labels.get(str(term), compact(str(term))))
         return escape(str(term))
 
     facts = sorted(g.predicate_objects(iri), key=lambda po: (labels.get(str(po[0]), str(po[0])), str(po[1])))
