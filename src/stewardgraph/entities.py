@@ -9,10 +9,8 @@ from typing import Any
 from rdflib import Literal, URIRef
 
 from stewardgraph.errors import NotFound
-from stewardgraph.loaders.rdf import entity
 from stewardgraph.service import StewardGraph
 from stewardgraph.store.base import Value
-from stewardgraph.vocab import ID
 
 Row = dict[str, Value]
 
@@ -315,8 +313,3 @@ def _facts(graph: StewardGraph, iri: URIRef) -> dict[str, list[Value]]:
 def _first(facts: dict[str, list[Value]], predicate: str) -> Value:
     values = facts.get(predicate)
     return values[0] if values else None
-
-
-def entity_iri(kind: str, value: str) -> URIRef:
-    """The IRI for an id from a URL path."""
-    return entity(kind, value) if not value.startswith(str(ID)) else URIRef(value)

@@ -187,7 +187,7 @@ class StewardGraph:
         step = progress or (lambda _: None)
         graph = str(import_graph(source))
         item = import_spec(self.settings, source, location, commit=commit, as_of=as_of)
-        step(f"reading what the graph holds")
+        step("reading what the graph holds")
         known = known_from(self, skip=graph)
         step(f"importing {source}")
         located, reports = run_imports(self.settings, [item], known)
