@@ -1,6 +1,7 @@
 // Twin of unhosted-projects.rq: projects no foundation hosted on a day.
 MATCH (p:Project)
-WHERE NOT EXISTS {
+WHERE EXISTS { MATCH (known)-[:ABOUT]->(p) WHERE coalesce(known.start, known.date) <= $date }
+  AND NOT EXISTS {
   MATCH (h:Stewardship {role: 'host-foundation'})-[:ABOUT]->(p)
   WHERE h.start <= $date AND (h.end IS NULL OR $date < h.end)
 }

@@ -148,3 +148,19 @@ def test_unreadable_yaml(graph: StewardGraph, write_yaml) -> None:  # type: igno
 def test_spdx_ids() -> None:
     assert is_spdx_id("BSD-3-Clause") and is_spdx_id("LicenseRef-RSALv2")
     assert not is_spdx_id("BSD") and not is_spdx_id("LicenseRef-")
+
+
+def test_dissolved_before_founded(graph: StewardGraph, write_yaml) -> None:  # type: ignore[no-untyped-def]
+    text = "organizations:\n  - {id: gone, name: Gone, kind: other, founded: 2010, dissolved: 2009-05, sources: [https://example.org/g]}\n"
+    assert problems(graph, write_yaml(orgs=text)) == ["orgs.yaml: organizations[0] (id: gone), field 'dissolved': 2009-05 is before founded 2010"]
+
+
+def test_a_source_has_one_title(graph: StewardGraph, write_yaml) -> None:  # type: ignore[no-untyped-def]
+    text = """projects:
+  - {id: a, name: A, sources: [{url: "https://example.org/s", title: One}]}
+  - {id: b, name: B, sources: [{url: "https://example.org/s", title: Two}]}
+"""
+    assert problems(graph, write_yaml(facts=text)) == [
+        "facts.yaml: projects[1] (id: b), field 'sources.0.title': https://example.org/s has title 'Two' here "
+        "but 'One' in facts.yaml: projects[0] (id: a)"
+    ]

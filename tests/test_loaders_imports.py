@@ -141,3 +141,33 @@ def test_cli_import_prints_the_merge_report(tmp_path: Path) -> None:
 def test_matching_keys() -> None:
     assert norm("Node-Red") == norm("Node-RED") and norm("Kubernetes (K8s)") == "kubernetes"
     assert url_key("https://www.github.com/a/b.git/") == url_key("http://github.com/a/b") == "github.com/a/b"
+
+
+def test_another_foundations_landscape_is_refused(tmp_path: Path) -> None:
+    graph = graph_with(tmp_path)
+    graph.build()
+    before = graph.export("nquads")
+    with pytest.raises(ImportRefused, match="is not the PyTorch Foundation landscape: it has no 'PyTorch Members' or 'PyTorch Projects' category"):
+        graph.import_source("pytorch", FIXTURES / "cncf" / "landscape.yml")
+    assert graph.export("nquads") == before
+    graph.close()
+
+
+def test_organizations_match_without_their_legal_form(tmp_path: Path) -> None:
+    graph = graph_with(tmp_path)
+    graph.build()
+    landscape = (FIXTURES / "cncf" / "landscape.yml").read_text().replace("Alibaba Cloud (member)", "Alibaba Cloud, Inc. (member)")
+    (tmp_path / "landscape.yml").write_text(landscape)
+    graph.import_source("cncf", tmp_path / "landscape.yml")
+    members = [r["member"] for r in graph.run("foundation-members", {"foundation": "CNCF"}).rows]
+    assert "Alibaba Cloud" in members and not any("Inc." in str(m) for m in members)
+    graph.close()
+
+
+def test_a_build_without_the_import_says_it_drops_it(tmp_path: Path) -> None:
+    graph = graph_with(tmp_path)
+    graph.build()
+    assert graph.build().dropped_imports == []
+    graph.import_source("cncf", FIXTURES / "cncf" / "landscape.yml")
+    assert graph.build().dropped_imports == ["cncf"]
+    graph.close()

@@ -22,6 +22,7 @@ MORE_CALLS = [
     ("foundation-members", {"foundation": "WF"}),
     ("transfers", {"from_date": "2000", "to_date": "2030", "event_type": "creation"}),
     ("unhosted-projects", {"date": "2018-06"}),
+    ("unhosted-projects", {"date": "2015-06"}),
     ("entity-sources", {"entity": "widget-foundation"}),
 ]
 

@@ -205,3 +205,21 @@ def test_expensive_query_times_out_and_really_stops(live: LiveServer, requested:
     before = _cpu_seconds_of_children(live.process.pid)
     time.sleep(1.0)
     assert _cpu_seconds_of_children(live.process.pid) - before < 0.2  # nothing is still burning CPU
+
+
+def test_more_slow_queries_than_workers_do_not_block_the_rest(live: LiveServer) -> None:
+    """Two workers busy with slow queries: a third worker starts for everyone else."""
+    threads = []
+    with httpx.Client(timeout=30) as http:
+        for _ in range(2):
+            thread = threading.Thread(target=lambda: httpx.get(live.url + "/sparql", params={"query": EXPENSIVE}, timeout=30))
+            thread.start()
+            threads.append(thread)
+        time.sleep(0.5)
+        started = time.monotonic()
+        cheap = http.get(live.url + "/queries/steward-at", params={"project": "widget", "date": "2016"})
+        elapsed = time.monotonic() - started
+    for thread in threads:
+        thread.join()
+    assert cheap.status_code == 200
+    assert elapsed < 1.9  # well before the slow queries' 2 s limit runs out

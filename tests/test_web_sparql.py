@@ -198,3 +198,10 @@ def test_row_cap_is_signalled(tmp_path: Path, served_dir: Path) -> None:
         assert response.headers["x-stewardgraph-truncated"] == "true"
         whole = app.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 3"})
         assert "x-stewardgraph-truncated" not in whole.headers
+
+
+def test_our_prefixes_are_predeclared(client: TestClient) -> None:
+    response = client.get("/sparql", params={"query": "SELECT ?f WHERE { ?f a sg:Foundation } ORDER BY ?f"})
+    assert [b["f"]["value"].rsplit("/", 1)[-1] for b in response.json()["results"]["bindings"]] == [
+        "cloud-foundation", "umbrella-foundation", "widget-foundation"
+    ]

@@ -68,6 +68,10 @@ def _print_summary(summary: BuildSummary, verb: str) -> None:
     for item in summary.files:
         table.add_row(item.file, str(item.records), str(item.triples))
     Console().print(table)
+    if summary.dropped_imports:
+        names = ", ".join(summary.dropped_imports)
+        err.print(f"[yellow]note: the previous graph held imported data ({names}) that this build left out; "
+                  f"set STEWARDGRAPH_IMPORTS (or --imports) to keep it[/yellow]")
     if summary.reports:
         report = RichTable(title="merge report")
         for column in ("source", "matched", "created", "ambiguous", "conflicts", "bad records"):

@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     query_workers: int = Field(
         default=2, ge=1, description="Worker processes that run the service's queries."
     )
+    query_workers_max: int = Field(
+        default=6, ge=1, description="Most worker processes when slow queries keep the others busy."
+    )
     host: str = Field(default="127.0.0.1", description="Address the service listens on.")
     port: int = Field(default=8000, ge=0, le=65535, description="Port the service listens on.")
     update_token: SecretStr | None = Field(

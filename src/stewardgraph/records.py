@@ -89,6 +89,7 @@ class SourceRef(BaseModel):
     title: str | None = None
     publisher: str | None = None
     accessed: dt.date | None = None
+    note: str | None = None  # what in the source supports the fact, in our words
 
     @classmethod
     def coerce(cls, value: Any) -> Any:

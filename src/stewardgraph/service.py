@@ -18,7 +18,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Identifier
 
 from stewardgraph.config import Settings
-from stewardgraph.errors import Forbidden, NotFound, ParameterError, StewardGraphError, ValidationFailed
+from stewardgraph.errors import Forbidden, NotFound, ParameterError, StewardGraphError, StoreError, ValidationFailed
 from stewardgraph.importing import ImportSpec, run_imports
 from stewardgraph.importing import spec as import_spec
 from stewardgraph.loaders.curated import CuratedData, check_records, curated_files, read_curated
@@ -68,6 +68,7 @@ class BuildSummary:
     files: list[FileSummary]
     total_triples: int
     reports: list[Report] = field(default_factory=list)
+    dropped_imports: list[str] = field(default_factory=list)  # imported before, not by this build
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,8 @@ def open_store(settings: Settings, *, time_limited: bool = False) -> Store:
     if time_limited:
         from stewardgraph.store.pool import PooledStore
 
-        return PooledStore(settings.store_dir, workers=settings.query_workers, timeout=settings.query_timeout)
+        return PooledStore(settings.store_dir, workers=settings.query_workers, timeout=settings.query_timeout,
+                           max_workers=settings.query_workers_max)
     return EmbeddedStore.open(settings.store_dir)
 
 
@@ -170,10 +172,22 @@ class StewardGraph:
     def build(self, paths: Iterable[Path] | None = None, progress: Progress | None = None) -> BuildSummary:
         """Validate everything (with the configured imports), then replace the stored graph in one swap."""
         compiled = self.compile(paths, progress, imports=self._configured_imports())
+        dropped = self._imports_not_rebuilt()
         if progress:
             progress("loading the store")
         self.store.load(compiled.build.nquads())
-        return _summary(compiled)
+        summary = _summary(compiled)
+        return BuildSummary(summary.files, summary.total_triples, summary.reports, dropped)
+
+    def _imports_not_rebuilt(self) -> list[str]:
+        """Imported sources in the current graph that the build about to replace it leaves out."""
+        try:
+            graphs = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }").rows
+        except StoreError:  # nothing built yet
+            return []
+        prefix = str(import_graph(""))
+        present = {str(r["g"])[len(prefix):] for r in graphs if str(r["g"]).startswith(prefix)}
+        return sorted(present - set(self.settings.import_sources))
 
     def _configured_imports(self) -> list[ImportSpec]:
         return [import_spec(self.settings, source) for source in self.settings.import_sources]

@@ -16,6 +16,7 @@ importer = LandscapeImporter(
     default_url="https://raw.githubusercontent.com/cdfoundation/landscape/HEAD/landscape.yml",
     repository="cdfoundation/landscape",
     title="CD Foundation Landscape (landscape.yml)",
+    member_category="CDF Members",
     publisher="Continuous Delivery Foundation",
     statuses={
         "sandbox": "sandbox", "incubating": "incubating", "graduated": "graduated",

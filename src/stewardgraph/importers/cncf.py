@@ -16,6 +16,7 @@ importer = LandscapeImporter(
     default_url="https://raw.githubusercontent.com/cncf/landscape/master/landscape.yml",
     repository="cncf/landscape",
     title="CNCF Cloud Native Landscape (landscape.yml)",
+    member_category="CNCF Members",
     publisher="Cloud Native Computing Foundation",
     statuses={
         "sandbox": "sandbox", "incubating": "incubating", "graduated": "graduated",

@@ -98,6 +98,7 @@ class LandscapeImporter:
     path: str = "landscape.yml"
     project_categories: frozenset[str] = field(default_factory=frozenset)
     status_means_hosted: bool = True  # False: only the project categories are hosted
+    member_category: str = ""  # this foundation's own members category, e.g. "CNCF Members"
 
     def read(self, location: str | Path, *, commit: str | None = None) -> ImportResult:
         fname = file_name(location)
@@ -105,9 +106,16 @@ class LandscapeImporter:
         problems: list[ImportProblem] = []
         projects: dict[str, ImportedProject] = {}
         members: list[ImportedMember] = []
-        for item in items(doc, fname, problems):
+        found = list(items(doc, fname, problems))
+        own = {self.member_category.lower(), *(c.lower() for c in self.project_categories)} - {""}
+        if own and not own & {item.category.lower() for item in found}:
+            wanted = " or ".join(f"'{c}'" for c in sorted({self.member_category, *self.project_categories} - {""}))
+            raise ImportRefused(f"{fname} is not the {self.publisher} landscape: it has no {wanted} category")
+        for item in found:
             where = Location(fname, item.label)
-            if MEMBER_CATEGORY.search(item.category):
+            is_member = (item.category.lower() == self.member_category.lower() if self.member_category
+                         else bool(MEMBER_CATEGORY.search(item.category)))
+            if is_member:
                 member = self._member(item, where, problems)
                 if member is not None:
                     members.append(member)

@@ -16,6 +16,7 @@ importer = LandscapeImporter(
     default_url="https://raw.githubusercontent.com/lfai/lfai-landscape/main/landscape.yml",
     repository="lfai/lfai-landscape",
     title="LF AI & Data Landscape (landscape.yml)",
+    member_category="LF AI & Data Member Company",
     publisher="LF AI & Data Foundation",
     statuses={
         "sandbox": "sandbox", "incubating": "incubating", "incubation": "incubating",

@@ -16,6 +16,7 @@ importer = LandscapeImporter(
     default_url="https://raw.githubusercontent.com/pytorch-fdn/landscape/main/landscape.yml",
     repository="pytorch-fdn/landscape",
     title="PyTorch Landscape (landscape.yml)",
+    member_category="PyTorch Members",
     publisher="PyTorch Foundation",
     statuses={"foundation": "hosted", "archived": "archived"},
     entry_stage="hosted",

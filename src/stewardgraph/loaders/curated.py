@@ -151,6 +151,8 @@ def check_records(
         if value is not None and value not in ids[kind] and value not in elsewhere.get(kind, set()):
             problems.append(item.problem(field, f"refers to undefined {kind} '{value}'"))
 
+    problems.extend(_check_sources(records))
+
     def licenses(item: Located, field: str, values: list[str] | None) -> None:
         for value in values or []:
             if not is_spdx_id(value):
@@ -166,6 +168,8 @@ def check_records(
             ref(item, "part_of", "organization", rec.part_of)
             if rec.hosted_by is not None and rec.hosted_by == rec.id:
                 problems.append(item.problem("hosted_by", "an organization cannot host itself"))
+            if rec.founded and rec.dissolved and rec.dissolved.first_day() < rec.founded.first_day():
+                problems.append(item.problem("dissolved", f"{rec.dissolved} is before founded {rec.founded}"))
         elif isinstance(rec, Project):
             licenses(item, "license", rec.license)
         elif isinstance(rec, Stewardship):
@@ -193,6 +197,25 @@ def check_records(
                 ref(item, f"merged.{index}", "organization", merged)
             licenses(item, "old_license", rec.old_license)
             licenses(item, "new_license", rec.new_license)
+    return problems
+
+
+def _check_sources(records: list[Located]) -> list[Problem]:
+    """One URL, one source: its title and publisher must agree wherever it is cited."""
+    problems = []
+    seen: dict[tuple[str, str], tuple[str, Located]] = {}
+    for item in records:
+        for index, ref in enumerate(item.record.sources):
+            for field in ("title", "publisher"):
+                value = getattr(ref, field)
+                if value is None:
+                    continue
+                first = seen.setdefault((ref.url, field), (value, item))
+                if first[0] != value:
+                    problems.append(item.problem(
+                        f"sources.{index}.{field}",
+                        f"{ref.url} has {field} '{value}' here but '{first[0]}' in {first[1].file.name}: {first[1].label}",
+                    ))
     return problems
 
 

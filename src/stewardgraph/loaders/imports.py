@@ -71,6 +71,23 @@ def norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
+_LEGAL = {"inc", "incorporated", "llc", "ltd", "limited", "co", "corp", "corporation", "gmbh", "ag", "sa",
+          "plc", "bv", "nv", "ab", "oy", "srl", "spa", "kk", "pte", "pty", "lp", "llp", "company"}
+
+
+def org_norm(text: str) -> str:
+    """An organization name for matching, without its legal form.
+
+    >>> org_norm("Amazon Web Services, Inc."), org_norm("Huawei Technologies Co., Ltd"), org_norm("Fujitsu Limited")
+    ('amazonwebservices', 'huaweitechnologies', 'fujitsu')
+    """
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    words = re.findall(r"[a-z0-9]+", re.sub(r"\([^)]*\)", "", plain))
+    while len(words) > 1 and words[-1] in _LEGAL:
+        words.pop()
+    return "".join(words)
+
+
 def url_key(url: str | None) -> str | None:
     """A URL for matching: no scheme, www., trailing slash or .git."""
     if not url:
@@ -110,7 +127,7 @@ class Known:
             if isinstance(rec, (Project, Organization)):
                 kind: Kind = "project" if isinstance(rec, Project) else "organization"
                 entity = self.entities.setdefault((kind, rec.id), Entity(rec.id, kind))
-                entity.names.update(norm(n) for n in (rec.name, *rec.aliases) if norm(n))
+                entity.names.update(_keys(kind, (rec.name, *rec.aliases)))
                 if isinstance(rec, Project) and url_key(rec.repository):
                     entity.urls.add(str(url_key(rec.repository)))
                 if url_key(rec.homepage):
@@ -130,8 +147,7 @@ class Known:
             found = [e.id for e in pool if repo in e.urls]
             if found:
                 return found
-        keys = {norm(n) for n in (name, *aliases)} - {""}
-        keys |= {k.removeprefix("apache") for k in keys if k.startswith("apache") and len(k) > len("apache")}
+        keys = _keys(kind, (name, *aliases))
         found = [e.id for e in pool if keys & e.names]
         if found:
             return found
@@ -169,8 +185,7 @@ def known_from(graph: Any, *, skip: str) -> Known:
     for row in graph.select(_ENTITIES, bindings=bindings, row_cap=10_000_000).rows:
         kind: Kind = "project" if str(row["class"]).endswith("Project") else "organization"
         entity = known.entities.setdefault((kind, _id(row["e"])), Entity(_id(row["e"]), kind))
-        if norm(str(row["name"])):
-            entity.names.add(norm(str(row["name"])))
+        entity.names.update(_keys(kind, (str(row["name"]),)))
         if url_key(_text(row["repo"])):
             entity.urls.add(str(url_key(_text(row["repo"]))))
         if url_key(_text(row["home"])):
@@ -193,6 +208,17 @@ def _id(iri: object) -> str:
 
 def _text(value: object) -> str | None:
     return None if value is None else str(value)
+
+
+def _keys(kind: Kind, names: tuple[str, ...]) -> set[str]:
+    """Matching keys: normalized names, plus "apache"-less ones for projects and legal-form-less
+    ones for organizations."""
+    keys = {norm(n) for n in names}
+    if kind == "project":
+        keys |= {k.removeprefix("apache") for k in keys if k.startswith("apache") and len(k) > len("apache")}
+    else:
+        keys |= {org_norm(n) for n in names}
+    return keys - {""}
 
 
 # -- overrides -----------------------------------------------------------------------------------
@@ -334,7 +360,9 @@ class _Mapper:
 
     def _event(self, item: ImportedProject, pid: str, foundation: str, stage: StageEvent, kind: str) -> None:
         assert stage.date is not None
-        existing = self.known.events.get((pid, kind), [])
+        # a curated donation or umbrella expansion is the entry that an imported acceptance records
+        same = (kind, "donation", "umbrella-expansion") if kind == "acceptance" else (kind,)
+        existing = [date for other in same for date in self.known.events.get((pid, other), [])]
         if existing:
             # the same event already known (one date agrees), or a disagreement to report
             if not any(_compatible(date, stage.date) for date in existing):

@@ -237,5 +237,7 @@ def _source(g: Graph, ref: SourceRef) -> URIRef:
         g.add((s, SG.publisher, Literal(ref.publisher)))
     if ref.accessed:
         g.add((s, SG.accessed, Literal(ref.accessed)))
+    if ref.note:
+        g.add((s, RDFS.comment, Literal(ref.note, lang="en")))
     return s
 

@@ -58,7 +58,7 @@ class CypherStore:
         except StewardGraphError:
             raise
         except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError) as exc:
-            raise StoreError(f"Neo4j is not reachable at {self.uri}: {exc}") from exc
+            raise StoreError(f"Neo4j is not reachable at {self.uri}: {' '.join(str(exc).split())}") from exc
         except neo4j_errors.AuthError as exc:
             raise StoreError(f"Neo4j at {self.uri} refused the credentials: {exc.message}") from exc
         except neo4j_errors.CypherSyntaxError as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
+import threading
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -103,29 +104,43 @@ class _Worker:
 
 
 class PooledStore:
-    """A time-limited, on-disk embedded store. Queries run in ``workers`` processes."""
+    """A time-limited, on-disk embedded store. Queries run in ``workers`` processes; when all are
+    busy (slow queries), more start, up to ``max_workers``."""
 
-    def __init__(self, directory: Path, *, workers: int, timeout: float) -> None:
+    def __init__(self, directory: Path, *, workers: int, timeout: float, max_workers: int | None = None) -> None:
         self._directory = directory
         self._timeout = timeout
+        self._max = max(max_workers or workers, workers)
         self._writer = EmbeddedStore.open(directory)
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: list[_Worker] = []
+        self._lock = threading.Lock()
         for _ in range(workers):
-            self._add()
+            self._idle.put(self._start())
 
-    def _add(self) -> _Worker:
+    def _start(self) -> _Worker:
         worker = _Worker(self._directory)
-        self._all.append(worker)
-        self._idle.put(worker)
+        with self._lock:
+            self._all.append(worker)
         return worker
+
+    def _acquire(self, timeout: float) -> _Worker:
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            pass
+        with self._lock:
+            room = len(self._all) < self._max
+        if room:
+            return self._start()
+        try:
+            return self._idle.get(timeout=timeout)
+        except queue.Empty:
+            raise QueryTimeout(f"no query worker was free within {timeout:g} s") from None
 
     def query(self, sparql: str, options: QueryOptions) -> QueryResult:
         timeout = min(options.timeout or self._timeout, self._timeout)
-        try:
-            worker = self._idle.get(timeout=timeout)
-        except queue.Empty:
-            raise QueryTimeout(f"no query worker was free within {timeout:g} s") from None
+        worker = self._acquire(timeout)
         try:
             result = worker.run(sparql, options, timeout)
         except (QueryTimeout, _WorkerLost):
@@ -139,8 +154,9 @@ class PooledStore:
 
     def _replace(self, worker: _Worker) -> None:
         worker.stop(kill=True)
-        self._all.remove(worker)
-        self._add()
+        with self._lock:
+            self._all.remove(worker)
+        self._idle.put(self._start())
 
     def update(self, sparql: str) -> None:
         self._writer.update(sparql)
@@ -152,7 +168,8 @@ class PooledStore:
         return self._writer.dump(fmt)
 
     def close(self) -> None:
-        for worker in self._all:
+        with self._lock:
+            workers, self._all = self._all, []
+        for worker in workers:
             worker.stop()
-        self._all.clear()
         self._writer.close()

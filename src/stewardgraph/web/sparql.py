@@ -70,7 +70,6 @@ async def _answer(
             timeout=seconds(timeout),
             default_graphs=default_graphs,
             named_graphs=named_graphs,
-            prefixes=False,
         )
     )
     accept = _accept(request, hint)
@@ -247,7 +246,9 @@ def _service_description(endpoint: URIRef, stats: dict[str, Table], *, writable:
 def _form_page() -> str:
     body = (
         "<p>A SPARQL 1.1 endpoint over the stewardship graph. The default graph is the union of "
-        "all named graphs. Point SPARQLWrapper, YASGUI or Jena at this URL, or try a query here.</p>"
+        "all named graphs, and the prefixes sg, rdf, rdfs, xsd, skos, dcterms, doap, org, prov, "
+        "schema, time and foaf are predeclared. Point SPARQLWrapper, YASGUI or Jena at this URL, "
+        "or try a query here.</p>"
         '<form method="get" action="/sparql"><textarea name="query">'
         f"{escape(_EXAMPLE)}</textarea><p><button>Run</button></p></form>"
         '<p class="muted">Without a query, clients that ask for RDF get the service description '
