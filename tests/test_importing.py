@@ -119,3 +119,25 @@ def test_the_service_answers_on_the_full_graph(full: StewardGraph) -> None:
         cncf = client.get("/organizations/cncf").json()
         assert len(cncf["members_by_tier"]["platinum"]) > 10
         assert any(p["project"]["id"] == "kubernetes" for p in cncf["projects"])
+
+
+def test_cypher_twins_match_on_the_full_graph(full: StewardGraph, synced: StewardGraph) -> None:
+    """The parity of every named query, on the real graph in the session's Neo4j (then put back)."""
+    neo = {"neo4j_uri": synced.settings.bolt_uri, "neo4j_password": synced.settings.neo4j_password}
+    graph = StewardGraph(full.settings.model_copy(update={**neo, "query_timeout": 60.0}))
+    calls = [
+        ("project-history", {"project": "Apache Kafka"}), ("steward-at", {"project": "Terraform", "date": "2020"}),
+        ("foundation-projects", {"foundation": "Linux Foundation"}), ("foundation-members", {"foundation": "CNCF"}),
+        ("transfers", {"from_date": "1990", "to_date": "2030"}), ("foundation-board", {"foundation": "PyTorch Foundation"}),
+        ("company-handovers", {"company": "Meta"}), ("relicensing-forks", {}), ("foundation-tree", {}),
+        ("unhosted-projects", {"date": "2015"}), ("entity-sources", {"entity": "Linux Foundation"}),
+    ]
+    try:
+        graph.sync_neo4j()
+        for name, params in calls:
+            sparql, cypher = graph.run(name, params), graph.run(name, params, backend="neo4j")
+            assert cypher.rows == sparql.rows, name
+            assert sparql.rows, name
+    finally:
+        graph.close()
+        synced.sync_neo4j()
