@@ -119,32 +119,28 @@ class CypherStore:
             for label in ALL_LABELS:
                 session.run(f"CREATE INDEX {label.lower()}_name IF NOT EXISTS FOR (n:{label}) ON (n.name)").consume()
             session.run("CALL db.awaitIndexes(60)").consume()
+
+            def write(query: str, rows: list[dict[str, Any]], what: str) -> None:
+                nonlocal done
+                for chunk in _chunks(rows, batch):
+                    session.run(query, rows=chunk).consume()
+                    done += len(chunk)
+                    step(what, done, total)
+
             groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
             for node in projection.nodes.values():
                 groups[tuple(sorted(node.labels))].append({"uri": node.uri, "props": node.properties})
             remove = ":".join(ALL_LABELS)
             for labels, rows in sorted(groups.items()):
-                for chunk in _chunks(rows, batch):
-                    session.run(
-                        f"UNWIND $rows AS row MERGE (n:Resource {{uri: row.uri}}) "
-                        f"SET n = row.props, n._seen = true REMOVE n:{remove} SET n:{':'.join(labels)}",
-                        rows=chunk,
-                    ).consume()
-                    done += len(chunk)
-                    step("nodes", done, total)
+                write(f"UNWIND $rows AS row MERGE (n:Resource {{uri: row.uri}}) "
+                      f"SET n = row.props, n._seen = true REMOVE n:{remove} SET n:{':'.join(labels)}", rows, "nodes")
             session.run("MATCH (n:Resource) WHERE n._seen IS NULL DETACH DELETE n").consume()
             by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
             for rel in projection.relationships:
                 by_type[rel.type].append({"start": rel.start, "end": rel.end, "props": rel.properties})
             for kind, rows in sorted(by_type.items()):
-                for chunk in _chunks(rows, batch):
-                    session.run(
-                        f"UNWIND $rows AS row MATCH (a:Resource {{uri: row.start}}), (b:Resource {{uri: row.end}}) "
-                        f"MERGE (a)-[r:{kind}]->(b) SET r = row.props, r._seen = true",
-                        rows=chunk,
-                    ).consume()
-                    done += len(chunk)
-                    step("relationships", done, total)
+                write(f"UNWIND $rows AS row MATCH (a:Resource {{uri: row.start}}), (b:Resource {{uri: row.end}}) "
+                      f"MERGE (a)-[r:{kind}]->(b) SET r = row.props, r._seen = true", rows, "relationships")
             session.run("MATCH (:Resource)-[r]->(:Resource) WHERE r._seen IS NULL DELETE r").consume()
             session.run("MATCH (:Resource)-[r]->(:Resource) REMOVE r._seen").consume()
             session.run("MATCH (n:Resource) REMOVE n._seen").consume()
