@@ -171,7 +171,7 @@ def neo4j_target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str,
         pytest.fail(f"cannot start Neo4j: {error}", pytrace=False)
     try:
         yield {"neo4j_uri": config.bolt_uri, "neo4j_password": config.password,
-               "neo4j_http": config.http_url}
+               "neo4j_http": config.http_url, "neo4j_home": str(config.home)}
     finally:
         stop_neo4j(config)
 

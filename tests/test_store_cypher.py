@@ -31,7 +31,7 @@ def dump(graph: StewardGraph) -> tuple[list[Any], list[Any]]:
     with graph.cypher_store.driver.session(database=graph.settings.neo4j_database) as session:
         nodes = sorted(
             (sorted(r["labels"]), sorted((k, str(v)) for k, v in r["props"].items()))
-            for r in session.run("MATCH (n) RETURN labels(n) AS labels, properties(n) AS props")
+            for r in session.run("MATCH (n:Resource) RETURN labels(n) AS labels, properties(n) AS props")
         )
         rels = sorted(
             (r["a"], r["type"], r["b"], sorted((k, str(v)) for k, v in r["props"].items()))
@@ -65,7 +65,7 @@ def test_sync_is_idempotent_and_a_resync_removes_what_is_gone(synced: StewardGra
                                             neo4j_password=synced.settings.neo4j_password))
     try:
         smaller.build([Path(__file__).parent / "fixtures" / "curated" / "organizations.yaml"])
-        counts = smaller.sync_neo4j()
+        counts = smaller.sync_neo4j().counts
         assert "Project" not in counts["nodes"] and "Event" not in counts["nodes"]
         assert counts["nodes"]["Organization"] == 5
         assert "ABOUT" not in counts["relationships"]

@@ -86,7 +86,7 @@ def test_not_acceptable(live: LiveServer) -> None:
 def test_malformed_query(live: LiveServer) -> None:
     with pytest.raises(QueryBadFormed) as info:
         wrapper(live, "SELECT ?x WHERE { ?x", JSON).query()
-    assert "error at 1:" in str(info.value)
+    assert "malformed query at line 1, column 21: unexpected end of the text" in str(info.value)
 
 
 def test_named_queries_over_http_match_the_cli(live: LiveServer, served_dir: Path) -> None:

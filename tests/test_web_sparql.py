@@ -116,8 +116,8 @@ def test_malformed_query_gives_parser_message_and_position(client: TestClient) -
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["type"] == "QuerySyntaxError"
-    assert (error["line"], error["column"]) == (2, 10)
-    assert "error at 2:10" in error["message"]
+    assert (error["line"], error["column"]) == (2, 9)
+    assert error["message"] == "malformed query at line 2, column 9: expected var before '}'"
 
 
 def test_service_description(client: TestClient) -> None:

@@ -97,12 +97,14 @@ def _print_summary(summary: BuildSummary, verb: str) -> None:
     help="Where to publish: the embedded store, or the remote SPARQL server of the settings "
     "(one Graph Store PUT per named graph). Default: the configured backend.",
 )
+@click.option("--allow-shrink", is_flag=True, help="Keep an import that gives no records, or less than half of "
+              "what the graph held from its source (refused otherwise).")
 @click.pass_context
-def build(ctx: click.Context, files: tuple[Path, ...], target: str | None) -> None:
+def build(ctx: click.Context, files: tuple[Path, ...], target: str | None, allow_shrink: bool) -> None:
     """Validate the curated data and swap it into the store (FILES default to all of data/curated)."""
     ctx.obj["backend"] = target
     with _graph(ctx) as graph:
-        summary = _with_progress(lambda step: graph.build(files or None, step))
+        summary = _with_progress(lambda step: graph.build(files or None, step, allow_shrink=allow_shrink))
         _print_summary(summary, "built")
 
 
@@ -190,14 +192,18 @@ def export(ctx: click.Context, fmt: str, output: Path | None) -> None:
 @click.argument("location", required=False)
 @click.option("--commit", help="Upstream commit the file was taken at, cited on every fact.")
 @click.option("--as-of", help="Month the file stands for (YYYY-MM), for facts it does not date.")
+@click.option("--allow-shrink", is_flag=True, help="Import a file that gives no records, or less than half of "
+              "what the graph holds from the source (refused otherwise).")
 @click.pass_context
-def import_(ctx: click.Context, source: str, location: str | None, commit: str | None, as_of: str | None) -> None:
+def import_(ctx: click.Context, source: str, location: str | None, commit: str | None, as_of: str | None,
+            allow_shrink: bool) -> None:
     """Import a foundation's data into the current graph, replacing that source's named graph.
 
     LOCATION is a local file (for apache: the directory of projects.apache.org JSON files) or a
     URL; by default the snapshot in --import-dir, else the current file upstream."""
     with _graph(ctx) as graph:
-        summary = _with_progress(lambda step: graph.import_source(source, location, commit=commit, as_of=as_of, progress=step))
+        summary = _with_progress(lambda step: graph.import_source(source, location, commit=commit, as_of=as_of, progress=step,
+                                                                allow_shrink=allow_shrink))
         _print_summary(summary, f"imported {source}")
 
 
@@ -233,10 +239,8 @@ def list_queries(ctx: click.Context) -> None:
 @click.pass_context
 def serve(ctx: click.Context, host: str | None, port: int | None, query_timeout: float | None) -> None:
     """Serve the SPARQL endpoint, named queries, REST resources and entity pages over HTTP."""
-    import uvicorn
-
     from stewardgraph.store.embedded import current_generation
-    from stewardgraph.web import create_app
+    from stewardgraph.web.server import serve as run_server
 
     ctx.obj.update(host=host, port=port, query_timeout=query_timeout)
     with _graph(ctx) as graph:
@@ -245,7 +249,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, query_timeout:
     if local and current_generation(settings.store_dir) is None:
         raise click.ClickException(f"no graph has been built in {settings.store_dir}; run 'stewardgraph build'")
     err.print(f"StewardGraph on http://{settings.host}:{settings.port}/ (SPARQL at /sparql, API docs at /docs)")
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    run_server(settings)
 
 
 @main.group()
@@ -313,7 +317,10 @@ def neo4j_sync(ctx: click.Context) -> None:
             def step(what: str, done: int, total: int) -> None:
                 bar.update(task, description=f"writing {what}", completed=done, total=total)
 
-            counts = graph.sync_neo4j(step)
+            report = graph.sync_neo4j(step)
+    if report.repaired:
+        err.print("[yellow]the previous sync had been interrupted; this one removed what it left behind[/yellow]")
+    counts = report.counts
     table = RichTable(title=f"synced to {graph.settings.bolt_uri}")
     table.add_column("kind")
     table.add_column("name")

@@ -6,9 +6,13 @@
     ├── ParameterError (400)      a bad named-query or HTTP parameter
     ├── ImportRefused (400)       an import file of the wrong shape: nothing is imported
     ├── QuerySyntaxError (400)    a malformed SPARQL query, with line and column
+    ├── QueryRefused (400)        a query the service will not run: it would fetch a URL, is
+    │                             nested too deep, or needs more memory than a query may have
     ├── Forbidden (403)           a write without the configured token
     ├── NotFound (404)            an unknown named query or entity
     ├── NotAcceptable (406)       no offered media type is acceptable
+    ├── Busy (409)                another build or import is writing the store
+    ├── TooLarge (413)            a request body or query text over its size limit
     ├── UnsupportedMediaType (415) a request body of a type we do not read
     ├── ImportUnavailable (502)   an import file or URL that cannot be read at all
     ├── StoreError (503)          the store is missing, down, or cannot be opened
@@ -26,6 +30,18 @@ class StewardGraphError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle with every field, whatever the subclass's constructor takes, so that an error
+        crosses a process boundary intact (a query worker's error reaches the client as raised)."""
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+def _rebuild(cls: type[StewardGraphError], args: tuple[object, ...], fields: dict[str, object]) -> StewardGraphError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(fields)
+    return error
 
 
 @dataclass(frozen=True)
@@ -78,8 +94,20 @@ class QuerySyntaxError(StewardGraphError):
         self.column = column
 
 
+class QueryRefused(StewardGraphError):
+    status = 400
+
+
+class TooLarge(StewardGraphError):
+    status = 413
+
+
 class Forbidden(StewardGraphError):
     status = 403
+
+
+class Busy(StewardGraphError):
+    status = 409
 
 
 class NotAcceptable(StewardGraphError):

@@ -43,6 +43,8 @@ class PartialDate:
             raise ValueError(f"'{value}' is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
         year, month, day = (int(g) if g else None for g in match.groups())
         assert year is not None  # the pattern requires it
+        if year < 1:
+            raise ValueError(f"'{value}' has no year 0: years start at 1")
         if month is not None and not 1 <= month <= 12:
             raise ValueError(f"'{value}' has no month {month}")
         if day is not None and month is not None:
@@ -82,8 +84,13 @@ def _listify(value: Any) -> Any:
     return [value] if isinstance(value, (str, dict)) else value
 
 
+# Longest text in any field of a record: descriptions and notes are a few sentences in our
+# own words, so this is far above need, and far below what would make a page slow to render.
+MAX_TEXT = 4_000
+
+
 class SourceRef(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_max_length=MAX_TEXT)
 
     url: Annotated[str, Field(pattern=r"^https?://\S+$")]
     title: str | None = None
@@ -105,7 +112,7 @@ Licenses = Annotated[list[str], BeforeValidator(_listify), Field(min_length=1)]
 
 
 class Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_max_length=MAX_TEXT)
 
     sources: SourceList
 
@@ -165,7 +172,7 @@ class Membership(Record):
 
 
 class Event(Record):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, str_max_length=MAX_TEXT)
 
     id: Slug
     type: str

@@ -8,17 +8,28 @@ from __future__ import annotations
 import hmac
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
 from stewardgraph.config import Settings
-from stewardgraph.errors import Forbidden, NotFound, ParameterError, StewardGraphError, StoreError, ValidationFailed
+from stewardgraph.errors import (
+    Forbidden,
+    ImportRefused,
+    NotFound,
+    ParameterError,
+    QueryRefused,
+    StewardGraphError,
+    StoreError,
+    ValidationFailed,
+)
+from stewardgraph.guard import Guard, check
 from stewardgraph.importing import ImportSpec, run_imports
 from stewardgraph.importing import spec as import_spec
 from stewardgraph.loaders.curated import CuratedData, check_records, curated_files, read_curated
@@ -37,9 +48,13 @@ from stewardgraph.store import (
     Store,
     Table,
 )
+from stewardgraph.store.base import IRI_PATTERN
+from stewardgraph.store.embedded import rdflib_graph, write_lock
 from stewardgraph.store.cypher import CypherResult, CypherStore
+from stewardgraph.store.cypher_sync import SyncReport, sync
 from stewardgraph.vocab import PREFIXES, SG
 
+SHRINK_LIMIT = 0.5  # an import giving less than this share of what its source held is refused
 _CLASS = {"project": SG.Project, "organization": SG.Organization, "foundation": SG.Foundation}
 _RESOLVE = """
 SELECT DISTINCT ?entity WHERE {
@@ -93,7 +108,8 @@ def open_store(settings: Settings, *, time_limited: bool = False) -> Store:
         from stewardgraph.store.pool import PooledStore
 
         return PooledStore(settings.store_dir, workers=settings.query_workers, timeout=settings.query_timeout,
-                           max_workers=settings.query_workers_max)
+                           max_workers=settings.query_workers_max, memory_bytes=settings.query_memory_mb * 2**20,
+                           respawn_interval=settings.query_respawn_seconds)
     return EmbeddedStore.open(settings.store_dir)
 
 
@@ -125,6 +141,11 @@ class StewardGraph:
     @cached_property
     def catalogue(self) -> Catalogue:
         return Catalogue.load(self.settings.queries_dir)
+
+    @cached_property
+    def guard(self) -> Guard:
+        s = self.settings
+        return Guard(max_bytes=s.query_max_bytes, max_depth=s.query_max_depth, allowed_endpoints=s.endpoints)
 
     def close(self) -> None:
         if self._store is not None:
@@ -169,15 +190,37 @@ class StewardGraph:
     def validate(self, paths: Iterable[Path] | None = None, progress: Progress | None = None) -> BuildSummary:
         return _summary(self.compile(paths, progress, imports=self._configured_imports()))
 
-    def build(self, paths: Iterable[Path] | None = None, progress: Progress | None = None) -> BuildSummary:
-        """Validate everything (with the configured imports), then replace the stored graph in one swap."""
-        compiled = self.compile(paths, progress, imports=self._configured_imports())
-        dropped = self._imports_not_rebuilt()
-        if progress:
-            progress("loading the store")
-        self.store.load(compiled.build.nquads())
+    def build(self, paths: Iterable[Path] | None = None, progress: Progress | None = None, *,
+              allow_shrink: bool = False) -> BuildSummary:
+        """Validate everything (with the configured imports), then replace the stored graph in one swap.
+
+        An import that gives no records, or less than half the triples the graph holds from its
+        source, is refused (nothing changes) unless ``allow_shrink``."""
+        with self._write_lock("stewardgraph build"):
+            compiled = self.compile(paths, progress, imports=self._configured_imports())
+            dropped = self._imports_not_rebuilt()
+            held = self._triples_by_graph()
+            for report in compiled.reports:
+                graph = import_graph(report.source)
+                _refuse_shrink(report, held.get(str(graph), 0), len(compiled.build.graph(graph)), allow_shrink)
+            if progress:
+                progress("loading the store")
+            self.store.load(compiled.build.nquads())
         summary = _summary(compiled)
         return BuildSummary(summary.files, summary.total_triples, summary.reports, dropped)
+
+    def _write_lock(self, what: str) -> AbstractContextManager[None]:
+        """One writer at a time for the on-disk store; other stores need no lock here."""
+        s = self.settings
+        if s.backend == "embedded" and not s.in_memory:
+            return write_lock(s.store_dir, what)
+        return nullcontext()
+
+    def _triples_by_graph(self) -> dict[str, int]:
+        try:
+            return {str(r["graph"]): int(str(r["triples"])) for r in self.select(_STATS).rows}
+        except StoreError:  # nothing built yet
+            return {}
 
     def _imports_not_rebuilt(self) -> list[str]:
         """Imported sources in the current graph that the build about to replace it leaves out."""
@@ -194,10 +237,19 @@ class StewardGraph:
 
     def import_source(
         self, source: str, location: str | Path | None = None, *, commit: str | None = None,
-        as_of: str | None = None, progress: Progress | None = None,
+        as_of: str | None = None, progress: Progress | None = None, allow_shrink: bool = False,
     ) -> BuildSummary:
         """Replace one source's named graph in the current graph, matching its entities
-        against everything else there."""
+        against everything else there. A file that gives no records, or less than half the
+        triples the graph holds from the source, is refused unless ``allow_shrink``."""
+        with self._write_lock(f"stewardgraph import {source}"):
+            return self._import_source(source, location, commit=commit, as_of=as_of, progress=progress,
+                                       allow_shrink=allow_shrink)
+
+    def _import_source(
+        self, source: str, location: str | Path | None, *, commit: str | None, as_of: str | None,
+        progress: Progress | None, allow_shrink: bool,
+    ) -> BuildSummary:
         step = progress or (lambda _: None)
         graph = str(import_graph(source))
         item = import_spec(self.settings, source, location, commit=commit, as_of=as_of)
@@ -211,13 +263,15 @@ class StewardGraph:
         if problems:
             raise ValidationFailed(problems)
         build = to_rdf(CuratedData([], located), self.ontology.vocabularies)
-        kept = [q for q in ox.parse(self.store.dump("nquads"), format=ox.RdfFormat.N_QUADS)
+        everything = list(ox.parse(self.store.dump("nquads"), format=ox.RdfFormat.N_QUADS))
+        kept = [q for q in everything
                 if not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value == graph)]
+        for report in reports:
+            _refuse_shrink(report, len(everything) - len(kept), len(build), allow_shrink)
         step("checking SHACL shapes")
         from stewardgraph.validation import check_shapes
 
-        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in kept]
-        existing = Graph().parse(data=(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode(), format="nt")
+        existing = rdflib_graph(kept)
         whole = RdfBuild({**build.graphs, URIRef("urn:x-stewardgraph:existing"): existing}, dict(build.origins))
         check_shapes(whole, self.ontology.shapes)
         step("loading the store")
@@ -239,16 +293,50 @@ class StewardGraph:
         row_cap: int | None = None,
     ) -> QueryResult:
         """Run read-only SPARQL. The default graph is the union of all graphs, unless
-        ``default_graphs`` names some; with ``prefixes`` our prefixes are predeclared."""
+        ``default_graphs`` names some; with ``prefixes`` our prefixes are predeclared.
+
+        The text is parsed first (see ``guard``): nothing that would make the engine fetch a URL
+        runs, and graphs named by FROM or the protocol must be graphs of the store."""
+        checked = check(sparql, self.guard, prefixes=PREFIXES if prefixes else {})
+        self._check_graphs(checked.graphs, "query")
+        self._check_graphs(default_graphs, "default-graph-uri")
+        self._check_graphs(named_graphs, "named-graph-uri")
         options = QueryOptions(
             row_cap=row_cap or self.settings.row_cap,
-            timeout=min(timeout, self.settings.query_timeout) if timeout else self.settings.query_timeout,
+            timeout=self.time_limit(timeout),
             bindings=dict(bindings or {}),
             prefixes=PREFIXES if prefixes else {},
             default_graphs=tuple(default_graphs),
             named_graphs=tuple(named_graphs),
         )
         return self.store.query(sparql, options)
+
+    def time_limit(self, requested: float | None) -> float:
+        """The time limit of one query: what the request asks for, never above the configured
+        limit nor below its floor."""
+        s = self.settings
+        if not requested:
+            return s.query_timeout
+        return min(max(requested, s.query_timeout_floor), s.query_timeout)
+
+    def _check_graphs(self, graphs: Sequence[str], parameter: str) -> None:
+        """Graphs a query names must be IRIs of graphs the store holds: the service never fetches one."""
+        if not graphs:
+            return
+        for iri in graphs:
+            if not IRI_PATTERN.match(iri):
+                raise ParameterError(parameter, f"'{iri}' is not an IRI")
+        options = QueryOptions(row_cap=len(graphs) + 1, timeout=self.settings.query_timeout,
+                               bindings={}, prefixes={})
+        values = " ".join(f"<{iri}>" for iri in graphs)
+        found = self.store.query(f"SELECT DISTINCT ?g WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}",
+                                 options)
+        assert isinstance(found, Solutions)
+        present = {row[0].value for row in found.rows if row[0] is not None}
+        missing = [iri for iri in graphs if iri not in present]
+        if missing:
+            raise QueryRefused(f"{parameter}: <{missing[0]}> is not a graph of this store, and the service "
+                               "never fetches graphs from elsewhere")
 
     def select(self, sparql: str, **kwargs: Any) -> Table:
         """Run a SELECT query and return plain rows."""
@@ -269,7 +357,7 @@ class StewardGraph:
             if named.cypher is None:
                 raise NotFound(f"named query '{name}' has no Cypher twin")
             found = self.cypher_store.read(named.cypher, self.cypher_params(named, params or {}),
-                                           timeout=timeout, row_cap=self.settings.row_cap)
+                                           timeout=self.time_limit(timeout), row_cap=self.settings.row_cap)
             table = Table(list(named.columns), [{c: row.get(c) for c in named.columns} for row in found.rows],
                           found.truncated)
         elif engine == "sparql":
@@ -290,7 +378,9 @@ class StewardGraph:
             raise Forbidden("updates are disabled: this service is read-only")
         if token is None or not hmac.compare_digest(token.encode(), expected.get_secret_value().encode()):
             raise Forbidden("updates need the configured bearer token")
-        self.store.update(sparql)
+        check(sparql, self.guard, kind="update")
+        with self._write_lock("SPARQL update"):
+            self.store.update(sparql)
 
     def _values(self, named: NamedQuery, params: Mapping[str, Any]) -> dict[str, Any]:
         """Checked parameter values: names resolved to IRIs, event types validated, dates parsed."""
@@ -339,21 +429,24 @@ class StewardGraph:
     def cypher_store(self) -> CypherStore:
         s = self.settings
         return CypherStore(uri=s.bolt_uri, user=s.neo4j_user, password=s.neo4j_password.get_secret_value(),
-                           database=s.neo4j_database, timeout=s.query_timeout)
+                           database=s.neo4j_database, timeout=s.query_timeout, read_user=s.neo4j_read_user,
+                           read_password=s.neo4j_read_password.get_secret_value() if s.neo4j_read_password else None,
+                           procedures=s.procedures, concurrency=s.neo4j_concurrency, max_bytes=s.result_max_bytes,
+                           max_text=s.query_max_bytes)
 
     def cypher(self, query: str, parameters: Mapping[str, Any] | None = None, *, timeout: float | None = None,
                graph: bool = False) -> CypherResult:
         """Run read-only Cypher with a time limit and the row cap."""
-        return self.cypher_store.read(query, parameters or {}, timeout=timeout, row_cap=self.settings.row_cap,
-                                      graph=graph)
+        return self.cypher_store.read(query, parameters or {}, timeout=self.time_limit(timeout),
+                                      row_cap=self.settings.row_cap, graph=graph)
 
     def projection(self) -> Projection:
         return project(list(ox.parse(self.store.dump("nquads"), format=ox.RdfFormat.N_QUADS)))
 
-    def sync_neo4j(self, progress: Callable[[str, int, int], None] | None = None) -> dict[str, dict[str, int]]:
-        """Project the RDF graph into Neo4j; a full resync removes what the graph no longer has."""
-        counts: dict[str, dict[str, int]] = self.cypher_store.sync(self.projection(), progress=progress)
-        return counts
+    def sync_neo4j(self, progress: Callable[[str, int, int], None] | None = None) -> SyncReport:
+        """Project the RDF graph into Neo4j; a full resync removes what the graph no longer has,
+        and repairs what an interrupted sync left behind."""
+        return sync(self.cypher_store, self.projection(), progress=progress)
 
     def resolve(self, kind: str, value: str, *, parameter: str | None = None) -> URIRef:
         """The IRI of a project or organization given by IRI, id, name or alias (any case).
@@ -392,6 +485,19 @@ class StewardGraph:
 
     def stats(self) -> dict[str, Table]:
         return {"graphs": self.select(_STATS), "classes": self.select(_CLASSES)}
+
+
+def _refuse_shrink(report: Report, before: int, after: int, allow: bool) -> None:
+    """Refuse an import that would lose most of what the graph holds from its source."""
+    if allow:
+        return
+    held = f"; the graph holds {before:,} triples from it" if before else ""
+    advice = "nothing was changed; give --allow-shrink to import it anyway"
+    if report.records == 0:
+        raise ImportRefused(f"{report.source}: the file gives no records{held}; {advice}")
+    if after < before * SHRINK_LIMIT:
+        raise ImportRefused(f"{report.source}: the file gives {after:,} triples where the graph holds {before:,} "
+                            f"from it ({(after - before) / before:+.0%}); {advice}")
 
 
 def _summary(compiled: Compiled) -> BuildSummary:

@@ -134,6 +134,8 @@ def _load(location: str | Path, role: str) -> tuple[str, Any]:
         return fname, json.loads(read_text(source))
     except json.JSONDecodeError as exc:
         raise ImportRefused(f"{fname} is not valid JSON: {exc}") from exc
+    except RecursionError:
+        raise ImportRefused(f"{fname} is nested too deeply to be one of the Apache files") from None
 
 
 def _entries(

@@ -33,6 +33,7 @@ TIERS = (
     "academic", "nonprofit", "strategic", "member",
 )  # fmt: skip
 TIMEOUT = 30.0
+MAX_FILE_BYTES = 64 * 2**20  # the biggest upstream file (the CNCF landscape) is about 1 MB
 # Tests replace this with an httpx.MockTransport; None means the real network.
 transport: httpx.BaseTransport | None = None
 
@@ -144,39 +145,51 @@ def file_name(location: str | Path) -> str:
 
 
 def read_bytes(location: str | Path) -> bytes:
-    """The content of a local file or an http(s) URL."""
+    """The content of a local file or an http(s) URL, at most MAX_FILE_BYTES."""
+    too_big = f"{file_name(location)} is bigger than {MAX_FILE_BYTES:,} bytes, the most an import file may have"
     if is_url(location):
         url = str(location)
         try:
             with httpx.Client(timeout=TIMEOUT, follow_redirects=True, transport=transport) as client:
-                response = client.get(url)
-                response.raise_for_status()
+                with client.stream("GET", url) as response:
+                    response.raise_for_status()
+                    chunks, size = [], 0
+                    for chunk in response.iter_bytes():
+                        size += len(chunk)
+                        if size > MAX_FILE_BYTES:
+                            raise ImportRefused(too_big)
+                        chunks.append(chunk)
         except httpx.HTTPStatusError as exc:
             raise ImportUnavailable(
                 f"could not download {url}: HTTP {exc.response.status_code}"
             ) from exc
         except httpx.HTTPError as exc:
             raise ImportUnavailable(f"could not download {url}: {exc}") from exc
-        return response.content
+        return b"".join(chunks)
     path = Path(location)
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise ImportRefused(too_big)
         return path.read_bytes()
     except OSError as exc:
         raise ImportUnavailable(f"could not read {path}: {exc.strerror or exc}") from exc
 
 
 def read_text(location: str | Path) -> str:
+    data = read_bytes(location)
     try:
-        return read_bytes(location).decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ImportRefused(f"{file_name(location)} is not UTF-8 text: {exc}") from exc
+        line = data[: exc.start].count(b"\n") + 1
+        raise ImportRefused(f"{file_name(location)} is not UTF-8 text: byte 0x{data[exc.start]:02x} at line {line} "
+                            "cannot be decoded") from exc
 
 
 def load_yaml(text: str, name: str) -> Any:
     try:
         return yamltext.load(text)
     except yaml.YAMLError as exc:
-        raise ImportRefused(f"{name} is not valid YAML: {exc}") from exc
+        raise ImportRefused(f"{name} is not valid YAML: {yamltext.one_line(exc)}") from exc
 
 
 # -- values --------------------------------------------------------------------------------------

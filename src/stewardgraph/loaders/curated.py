@@ -31,6 +31,9 @@ from stewardgraph.records import (
 )
 
 
+MAX_FILE_BYTES = 1_048_576  # a curated file is a few dozen KB; a file a hundred times that is a mistake
+
+
 @dataclass(frozen=True)
 class Located:
     """A record with the place it came from."""
@@ -71,11 +74,26 @@ def read_curated(paths: Iterable[Path], vocabularies: Vocabularies) -> CuratedDa
 
 
 def _read_file(path: Path, problems: list[Problem]) -> list[Located]:
-    try:
-        document = yamltext.load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        problems.append(Problem(path.name, "(file)", "", f"cannot read YAML: {exc}"))
+    def refuse(message: str) -> list[Located]:
+        problems.append(Problem(path.name, "(file)", "", message))
         return []
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return refuse(f"the file is {size:,} bytes; a curated file may have at most {MAX_FILE_BYTES:,}")
+        data = path.read_bytes()
+    except OSError as exc:
+        return refuse(f"cannot read the file: {exc.strerror or exc}")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return refuse(f"not UTF-8 text: byte 0x{data[exc.start]:02x} at line {line} cannot be decoded")
+    try:
+        document = yamltext.load(text)
+    except yaml.YAMLError as exc:
+        return refuse(f"cannot read YAML: {yamltext.one_line(exc)}")
     if document is None:
         return []
     try:

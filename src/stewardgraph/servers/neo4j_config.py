@@ -78,6 +78,7 @@ class Neo4jConfig:
     password: str = "stewardgraph"
     heap: str = "512m"
     pagecache: str = "128m"
+    transaction_memory: str = "128m"  # most heap one transaction may use; more fails that transaction alone
 
     def __post_init__(self) -> None:
         for name in ("bolt_port", "http_port"):
@@ -88,7 +89,7 @@ class Neo4jConfig:
             raise ValueError(f"bolt_port and http_port are both {self.bolt_port}")
         if len(self.password) < 8 or any(c in self.password for c in "\r\n\0"):
             raise ValueError("password must have at least 8 characters and no line breaks")
-        for name in ("heap", "pagecache"):
+        for name in ("heap", "pagecache", "transaction_memory"):
             size = getattr(self, name)
             if not _MEMORY_SIZE.fullmatch(size):
                 raise ValueError(f"{name} must be a size such as '512m' or '1g', not {size!r}")
@@ -159,9 +160,12 @@ db.tx_log.rotation.retention_policy=100M size
 # have been checkpointed and closed).
 internal.dbms.bolt.netty_server_shutdown_quiet_period=0
 # Enforce transaction time limits promptly (the default check runs every 2 s), and refuse to
-# read files with LOAD CSV even if a query got that far.
+# read files with LOAD CSV even if a query got that far. No transaction runs longer than a
+# minute or takes more than its share of memory, whatever a client asks for.
 db.transaction.monitor.check.interval=100ms
 dbms.security.allow_csv_import_from_file_urls=false
+db.transaction.timeout=60s
+db.memory.transaction.max={config.transaction_memory}
 
 # Passed by stewardgraph.servers.neo4j itself (CommunityEntryPoint runs without the
 # bootloader, which would read these); listed here for reference.

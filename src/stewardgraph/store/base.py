@@ -125,7 +125,7 @@ class Store(Protocol):
 
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
-_IRI = re.compile(r'^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"{}|\\^`]*$')
+IRI_PATTERN = re.compile(r'^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"{}|\\^`]*$')
 
 
 def bind_values(sparql: str, bindings: Mapping[str, Identifier]) -> str:
@@ -150,7 +150,7 @@ def bind_values(sparql: str, bindings: Mapping[str, Identifier]) -> str:
 
 def _term(term: Identifier) -> str:
     if isinstance(term, URIRef):
-        if not _IRI.match(str(term)):
+        if not IRI_PATTERN.match(str(term)):
             raise ValueError(f"not an IRI: {str(term)!r}")
         return f"<{term}>"
     if isinstance(term, Literal):

@@ -7,16 +7,21 @@ loaded graph. Readers open the current generation read-only and follow the point
 
 from __future__ import annotations
 
+import fcntl
 import gc
 import os
 import re
 import shutil
 import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
+import rdflib
 
-from stewardgraph.errors import QuerySyntaxError, StoreError
+from stewardgraph.errors import Busy, QuerySyntaxError, StoreError
 from stewardgraph.store.base import (
     EXPORT_FORMATS,
     QueryOptions,
@@ -36,6 +41,7 @@ RDF_FORMATS = {
     "trig": ox.RdfFormat.TRIG,
     "jsonld": ox.RdfFormat.JSON_LD,
 }
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _POSITION = re.compile(r"error at (\d+):(\d+)")
 
 
@@ -190,6 +196,51 @@ def to_term(term: object) -> Term | None:
     return Term("literal", str(term))
 
 
+@contextmanager
+def write_lock(directory: Path, what: str) -> Iterator[None]:
+    """Hold the store's write lock, or fail at once saying who holds it: one build at a time."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "write.lock"
+    with open(path, "a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise Busy(f"another write to the store in {directory} is running ({holder}); "
+                       "wait for it to finish, then try again") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{what}, pid {os.getpid()}, since {time.strftime('%Y-%m-%d %H:%M:%S')}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def rdflib_graph(triples: Iterable[ox.Triple | ox.Quad]) -> rdflib.Graph:
+    """Oxigraph triples as an rdflib graph (for pyshacl and JSON-LD), term by term: rdflib's own
+    N-Triples parser takes time quadratic in the length of a literal."""
+    graph = rdflib.Graph()
+    for triple in triples:
+        graph.add((_rdflib(triple.subject), _rdflib(triple.predicate), _rdflib(triple.object)))
+    return graph
+
+
+def _rdflib(term: Any) -> Any:
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return rdflib.Literal(term.value, datatype=None if datatype == _XSD_STRING else rdflib.URIRef(datatype))
+
+
 def current_generation(directory: Path) -> Path | None:
     pointer = directory / POINTER
     try:
@@ -218,7 +269,7 @@ def replace_generation(directory: Path, nquads: bytes, *, update: str | None = N
         shutil.rmtree(generation, ignore_errors=True)
         raise
     previous = current_generation(directory)
-    tmp = directory / (POINTER + ".tmp")
+    tmp = directory / f"{POINTER}.{os.getpid()}.{time.monotonic_ns()}.tmp"  # never shared by two writers
     tmp.write_text(name, encoding="utf-8")
     os.replace(tmp, directory / POINTER)
     # Keep the previous generation: a reader in another process may still be using it.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
@@ -16,6 +17,7 @@ from stewardgraph.errors import StewardGraphError
 from stewardgraph.service import StewardGraph, open_store
 from stewardgraph.web import cypher, linked_data, named_queries, resources, sparql
 from stewardgraph.web.deps import TRUNCATED
+from stewardgraph.web.limits import RequestLimits
 
 DESCRIPTION = """
 A knowledge graph of open-source stewardship: who owns, hosts, funds and governs open-source
@@ -73,6 +75,7 @@ def create_app(settings: Settings | None = None, *, graph: StewardGraph | None =
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         served = graph or StewardGraph(settings, store=open_store(settings, time_limited=True))
         app.state.graph = served
+        app.state.neo4j_threads = anyio.CapacityLimiter(2 * settings.neo4j_concurrency)
         try:
             yield
         finally:
@@ -92,6 +95,7 @@ def create_app(settings: Settings | None = None, *, graph: StewardGraph | None =
         allow_headers=["*"],
         expose_headers=[TRUNCATED],
     )
+    app.add_middleware(RequestLimits, max_bytes=settings.max_body_bytes, max_head=settings.max_header_bytes)
     app.add_exception_handler(StewardGraphError, _our_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)

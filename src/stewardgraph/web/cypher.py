@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from stewardgraph.web.deps import TRUNCATED, Graph
+from stewardgraph.web.limits import neo4j_call
 
 router = APIRouter(tags=["Cypher"])
 
@@ -30,15 +30,16 @@ class CypherRequest(BaseModel):
     "/cypher",
     summary="Run read-only Cypher on Neo4j",
     description=(
-        "Runs in READ access mode after an EXPLAIN check: writes (CREATE, MERGE, DELETE, SET, ...), "
-        "schema and admin commands, write procedures and LOAD CSV are refused with 403. A time limit and "
-        "the row cap apply. 503 when Neo4j is not configured or not reachable."
+        "Runs in READ access mode after a check of the planner's EXPLAIN plan: writes (CREATE, MERGE, DELETE, "
+        "SET, ...), LOAD CSV in any spelling, every SHOW and TERMINATE command, schema and admin commands, "
+        "and procedures outside the allow-list are refused with 403. A time limit, the row cap and a byte cap "
+        "apply; a cut result says `truncated`. 503 when Neo4j is not configured, not reachable or not answering."
     ),
     responses={403: {"description": "Not a read query"}, 503: {"description": "Neo4j is down"}},
 )
-async def cypher(body: CypherRequest, graph: Graph) -> JSONResponse:
-    found = await run_in_threadpool(
-        lambda: graph.cypher(body.query, body.parameters, timeout=body.timeout, graph=body.result == "graph")
+async def cypher(body: CypherRequest, request: Request, graph: Graph) -> JSONResponse:
+    found = await neo4j_call(
+        request, lambda: graph.cypher(body.query, body.parameters, timeout=body.timeout, graph=body.result == "graph")
     )
     headers = {TRUNCATED: "true"} if found.truncated else {}
     if body.result == "graph":

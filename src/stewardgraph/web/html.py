@@ -44,6 +44,17 @@ def compact(iri: str) -> str:
     return iri
 
 
+def clip(text: str, limit: int = 2_000) -> str:
+    """Text cut to ``limit`` characters for a page, saying how much was left out.
+
+    >>> clip("abcdef", 3)
+    'abc… (3 more characters)'
+    """
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit:,} more characters)"
+
+
 def link(iri: str, text: str | None = None) -> str:
     return f'<a href="{escape(local(iri))}">{escape(text or iri)}</a>'
 
@@ -55,4 +66,4 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-__all__ = ["compact", "escape", "link", "local", "page", "table"]
+__all__ = ["clip", "compact", "escape", "link", "local", "page", "table"]

@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from stewardgraph import entities, formats
-from stewardgraph.errors import NotFound
+from stewardgraph.errors import NotFound, ParameterError
 from stewardgraph.loaders.rdf import entity
 from stewardgraph.ontology import ONTOLOGY_FILE
 from stewardgraph.service import StewardGraph
 from stewardgraph.store import Triples
+from stewardgraph.store.embedded import rdflib_graph
 from stewardgraph.vocab import PREFIXES, SG
 from stewardgraph.web.deps import Graph as GraphDep
-from stewardgraph.web.html import compact, escape, link, page, table
+from stewardgraph.web.html import clip, compact, escape, link, page, table
+from stewardgraph.web.limits import Budget
 
 router = APIRouter(tags=["Linked data"])
 KINDS = ("project", "organization", "event", "stewardship", "membership", "source", "license")
@@ -73,6 +77,8 @@ async def resolve(
 ) -> Response:
     if kind not in KINDS:
         raise NotFound(f"no kind of entity '{kind}' (known: {', '.join(KINDS)})")
+    if not re.fullmatch(r"[a-z0-9]+(-+[a-z0-9]+)*", slug):
+        raise ParameterError("slug", f"'{slug[:80]}' is not an id: ids are lower-case letters, digits and hyphens")
     iri = entity(kind, slug)
     media = formats.negotiate(request.headers.get("accept"), _PAGE_TYPES)
     triples = await run_in_threadpool(lambda: graph.query(_DESCRIBE, bindings={"s": iri}))
@@ -80,34 +86,41 @@ async def resolve(
     if triples.count == 0:
         raise NotFound(f"nothing is known about {iri}")
     if media == "text/html":
-        return HTMLResponse(await run_in_threadpool(_entity_page, graph, iri, kind, triples))
+        budget = Budget(graph.settings.query_timeout, "page")
+        return HTMLResponse(await run_in_threadpool(_entity_page, graph, iri, kind, triples, budget))
     if media == "application/ld+json":
         return Response(_jsonld(triples, str(request.url_for("context"))), media_type=media)
     return Response(formats.write_rdf(triples, media), media_type=media)
 
 
 def _jsonld(triples: Triples, context_url: str) -> bytes:
-    g = Graph().parse(data=triples.ntriples.decode("utf-8"), format="nt")
+    g = rdflib_graph(ox.parse(triples.ntriples, format=ox.RdfFormat.N_TRIPLES))
     document = json.loads(g.serialize(format="json-ld", context=CONTEXT, auto_compact=True))
     document["@context"] = context_url
     return json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")
 
 
-def _entity_page(graph: StewardGraph, iri: URIRef, kind: str, triples: Triples) -> str:
+def _entity_page(graph: StewardGraph, iri: URIRef, kind: str, triples: Triples, budget: Budget) -> str:
     labels = {str(r["term"]): str(r["label"]) for r in graph.select(_LABELS, bindings={"s": iri}).rows}
-    g = Graph().parse(data=triples.ntriples.decode("utf-8"), format="nt")
-    title = str(g.value(iri, RDFS.label) or iri)
+    budget.check()
+    facts = [(t.predicate.value, t.object) for t in ox.parse(triples.ntriples, format=ox.RdfFormat.N_TRIPLES)
+             if isinstance(t.subject, ox.NamedNode) and t.subject.value == str(iri)]
+    title = next((o.value for p, o in facts if p == str(RDFS.label)), str(iri))
 
     def show(term: Any) -> str:
+        if isinstance(term, ox.NamedNode):
+            term = URIRef(term.value)
         if isinstance(term, URIRef):
             return link(str(term), labels.get(str(term), compact(str(term))))
-        return escape(str(term))
+        return escape(clip(term.value))
 
-    facts = sorted(g.predicate_objects(iri), key=lambda po: (labels.get(str(po[0]), str(po[0])), str(po[1])))
+    facts.sort(key=lambda po: (labels.get(po[0], po[0]), str(po[1].value)))
     body = [f'<p class="muted">{escape(str(iri))} · {escape(kind)}</p>']
-    body.append(table(["property", "value"], [[show(p), show(o)] for p, o in facts if p != SG.source]))
+    body.append(table(["property", "value"], [[show(URIRef(p)), show(o)] for p, o in facts if p != str(SG.source)]))
+    budget.check()
     if kind == "project":
         detail = entities.project(graph, iri)
+        budget.check()
         body.append("<h2>Stewards</h2>")
         body.append(table(
             ["steward", "role", "since", "until", "sources"],
@@ -121,19 +134,21 @@ def _entity_page(graph: StewardGraph, iri: URIRef, kind: str, triples: Triples) 
              for e in detail["events"]],
         ))
     incoming = graph.select(_INCOMING, bindings={"o": iri})
+    budget.check()
     if incoming.rows:
         body.append("<h2>Referenced by</h2>")
         body.append(table(
             ["subject", "property"],
-            [[link(str(r["s"]), str(r["label"] or r["s"])), show(URIRef(str(r["p"])))] for r in incoming.rows],
+            [[link(str(r["s"]), clip(str(r["label"] or r["s"]))), show(URIRef(str(r["p"])))] for r in incoming.rows],
         ))
     sources = graph.select(
         "SELECT ?url ?title WHERE { ?e sg:source ?s . ?s sg:url ?url . OPTIONAL { ?s dcterms:title ?title } } ORDER BY ?url",
         bindings={"e": iri},
     )
+    budget.check()
     if sources.rows:
         body.append("<h2>Sources</h2><ul>")
-        body.extend(f"<li>{link(str(r['url']), str(r['title'] or r['url']))}</li>" for r in sources.rows)
+        body.extend(f"<li>{link(str(r['url']), clip(str(r['title'] or r['url'])))}</li>" for r in sources.rows)
         body.append("</ul>")
     return page(title, "".join(body))
 

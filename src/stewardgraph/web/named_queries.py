@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from stewardgraph import formats
 from stewardgraph.queries import NamedQuery
 from stewardgraph.web.deps import TRUNCATED, Graph, seconds
+from stewardgraph.web.limits import neo4j_call
 
 router = APIRouter(tags=["Named queries"])
 RESERVED = {"timeout", "backend"}
@@ -75,7 +76,11 @@ async def run(name: str, request: Request, graph: Graph) -> Response:
     params = {k: v for k, v in request.query_params.items() if k not in RESERVED}
     timeout = seconds(request.query_params.get("timeout"))
     backend = request.query_params.get("backend")
-    table = await run_in_threadpool(lambda: graph.run(named.name, params, timeout=timeout, backend=backend))
+    call = lambda: graph.run(named.name, params, timeout=timeout, backend=backend)  # noqa: E731
+    if (backend or graph.settings.query_backend) == "neo4j":
+        table = await neo4j_call(request, call)
+    else:
+        table = await run_in_threadpool(call)
     headers = {TRUNCATED: "true"} if table.truncated else {}
     if media == "text/csv":
         return Response(formats.table_csv(table), media_type="text/csv", headers=headers)

@@ -18,6 +18,7 @@ from stewardgraph.store import Solutions, Table, Triples
 from stewardgraph.web.deps import TRUNCATED, seconds
 from stewardgraph.web.deps import Graph as GraphDep
 from stewardgraph.web.html import escape, page, table
+from stewardgraph.web.limits import text
 
 router = APIRouter(tags=["SPARQL"])
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -153,7 +154,10 @@ async def sparql_post(request: Request, graph: GraphDep) -> Response:
     defaults, named = params.getlist("default-graph-uri"), params.getlist("named-graph-uri")
     timeout, hint = params.get("timeout"), params.get("format") or params.get("output")
     if content_type == "application/x-www-form-urlencoded":
-        fields = parse_qs((await request.body()).decode("utf-8"), keep_blank_values=True)
+        try:
+            fields = parse_qs(text(await request.body(), "body"), keep_blank_values=True, errors="strict")
+        except UnicodeDecodeError as exc:
+            raise ParameterError("body", f"a form field is not valid UTF-8 once decoded (byte {exc.start})") from None
 
         def first(*names: str) -> str | None:
             return next((fields[n][0] for n in names if fields.get(n)), None)
@@ -164,9 +168,9 @@ async def sparql_post(request: Request, graph: GraphDep) -> Response:
         timeout = timeout or first("timeout")
         hint = hint or first("format", "output")
     elif content_type == "application/sparql-query":
-        query = (await request.body()).decode("utf-8")
+        query = text(await request.body(), "query")
     elif content_type == "application/sparql-update":
-        update = (await request.body()).decode("utf-8")
+        update = text(await request.body(), "update")
     else:
         raise UnsupportedMediaType(
             f"unsupported Content-Type '{content_type}': use application/x-www-form-urlencoded, "

@@ -1,0 +1,234 @@
+"""What a SPARQL request may ask of the engine, decided by parsing it.
+
+Every query and update is parsed with the tree-sitter SPARQL 1.1 grammar (a C parser with an
+explicit stack: deep nesting cannot overflow it) before it reaches an engine. The parse tree
+decides:
+
+* ``SERVICE`` and ``LOAD`` make the engine fetch a URL: refused, unless the endpoint is on the
+  operator's allow-list (``STEWARDGRAPH_ALLOWED_ENDPOINTS``); ``SERVICE ?variable`` always;
+* ``FROM``, ``FROM NAMED`` and ``USING`` may only name graphs the store holds (the caller checks
+  them against the store: see :attr:`Checked.graphs`), so no engine is asked to fetch a graph;
+* a text over the size limit, or brackets nested deeper than the depth limit, is refused before
+  any engine parses it (Oxigraph's recursive parser overflows its stack on deep nesting);
+* an update sent as a query (or a query sent as an update) is named as such.
+
+A text the grammar cannot read is a syntax error at the line and column where reading stopped.
+
+>>> check("SELECT * WHERE { SERVICE <http://127.0.0.1:7474/> { ?s ?p ?o } }", Guard())
+Traceback (most recent call last):
+...
+stewardgraph.errors.QueryRefused: SERVICE <http://127.0.0.1:7474/> would make the server fetch a URL; this service fetches nothing (STEWARDGRAPH_ALLOWED_ENDPOINTS is empty)
+>>> check("SELECT * FROM <https://w3id.org/stewardgraph/graph/curated/pytorch> WHERE { ?s ?p ?o }", Guard()).graphs
+('https://w3id.org/stewardgraph/graph/curated/pytorch',)
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from typing import Literal
+
+import tree_sitter_sparql
+from tree_sitter import Language, Node, Parser
+
+from stewardgraph.errors import QueryRefused, QuerySyntaxError, TooLarge
+from stewardgraph.vocab import PREFIXES
+
+Kind = Literal["query", "update"]
+_UPDATES = {"load", "clear", "drop", "create", "add", "move", "copy", "insert_data", "delete_data", "delete_where",
+            "modify"}
+_QUERIES = {"select_query", "construct_query", "describe_query", "ask_query"}
+_OPEN, _CLOSE = {"{", "(", "["}, {"}", ")", "]"}
+# A codepoint escape (\u0041, \U00000041) stands for one character inside a string or an IRI,
+# which the grammar does not know; the parse sees "_u0041" there instead (same length, so
+# positions hold). An escaped backslash before the "u" is left alone.
+_ESCAPE = re.compile(rb"(?<!\\)((?:\\\\)*)\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})")
+
+
+@dataclass(frozen=True)
+class Guard:
+    """The limits a query text must respect. Defaults are the settings' defaults."""
+
+    max_bytes: int = 32_768
+    max_depth: int = 64
+    allowed_endpoints: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What the parse found: the form, and the graphs that FROM, FROM NAMED or USING name."""
+
+    kind: Kind
+    form: str
+    graphs: tuple[str, ...] = ()
+
+
+@cache
+def _parser() -> Parser:
+    with warnings.catch_warnings():  # the grammar package hands over its language as an int
+        warnings.simplefilter("ignore", DeprecationWarning)
+        language = Language(tree_sitter_sparql.language())
+    return Parser(language)
+
+
+def check(text: str, guard: Guard, *, kind: Kind = "query", prefixes: Mapping[str, str] = PREFIXES) -> Checked:
+    """Parse a query (or update) and refuse what the service must not run; see the module doc."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > guard.max_bytes:
+        raise TooLarge(f"the {kind} is {size:,} bytes; the limit is {guard.max_bytes:,}")
+    return _check(text, guard, kind, tuple(sorted(prefixes.items())))
+
+
+@lru_cache(maxsize=1024)
+def _check(text: str, guard: Guard, kind: Kind, prefixes: tuple[tuple[str, str], ...]) -> Checked:
+    source = _ESCAPE.sub(rb"\1_\2", text.encode("utf-8", "surrogatepass"))
+    root = _parser().parse(source).root_node
+    _check_depth(root, source, guard.max_depth)
+    if root.has_error:
+        raise _syntax_error(root, source)
+    declared = dict(prefixes)
+    forms: list[str] = []
+    graphs: list[str] = []
+    for node in _walk(root):
+        if node.type == "prefix_declaration":
+            name = node.child_by_field_name("namespace") or _first(node, "namespace")
+            iri = _first(node, "iri_reference")
+            if iri is not None:
+                declared[_text(name, source).rstrip(":") if name else ""] = _iri(iri, source)
+        if node.type in _QUERIES or node.type in _UPDATES:
+            forms.append(node.type)
+        if node.type == "service_graph_pattern":
+            _allowed("SERVICE", _endpoint(node, source, declared), source, guard)
+        elif node.type == "load":
+            iri = _first(node, "iri_reference") or _first(node, "prefixed_name")
+            _allowed("LOAD", _resolve(iri, source, declared) if iri else None, source, guard)
+        elif node.type in ("default_graph_clause", "named_graph_clause", "using_clause"):
+            iri = _first(node, "iri_reference") or _first(node, "prefixed_name")
+            if iri is not None:
+                graphs.append(_resolve(iri, source, declared))
+    if not forms:
+        raise QuerySyntaxError("malformed query: the text holds no query", line=1, column=1)
+    is_update = forms[0] in _UPDATES
+    if kind == "query" and is_update:
+        raise QueryRefused("this is a SPARQL Update, not a query: send it as 'update' with POST")
+    if kind == "update" and not is_update:
+        raise QueryRefused("this is a query, not a SPARQL Update: send it as 'query'")
+    return Checked(kind, forms[0].removesuffix("_query"), tuple(dict.fromkeys(graphs)))
+
+
+def _walk(root: Node) -> Iterator[Node]:
+    """Every named node, depth first, without recursion."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(node.named_children))
+
+
+def _check_depth(root: Node, source: bytes, limit: int) -> None:
+    """Refuse brackets nested deeper than ``limit``, counting the grammar's own bracket tokens."""
+    depth = 0
+    cursor = root.walk()
+    while True:
+        node = cursor.node
+        assert node is not None
+        if node.child_count == 0 and not node.is_named:
+            if node.type in _OPEN:
+                depth += 1
+                if depth > limit:
+                    line, column = _position(source, node.start_byte)
+                    raise QueryRefused(f"brackets are nested more than {limit} deep (at line {line}, column {column})")
+            elif node.type in _CLOSE:
+                depth -= 1
+        if cursor.goto_first_child() or cursor.goto_next_sibling():
+            continue
+        while cursor.goto_parent():
+            if cursor.goto_next_sibling():
+                break
+        else:
+            return
+
+
+def _first(node: Node, kind: str) -> Node | None:
+    return next((child for child in node.named_children if child.type == kind), None)
+
+
+def _text(node: Node, source: bytes) -> str:
+    return source[node.start_byte : node.end_byte].decode("utf-8", "surrogatepass")
+
+
+def _iri(node: Node, source: bytes) -> str:
+    return _text(node, source).strip()[1:-1]
+
+
+def _resolve(node: Node, source: bytes, prefixes: Mapping[str, str]) -> str:
+    """An IRI reference or a prefixed name as the absolute IRI it stands for (when we can tell)."""
+    if node.type == "iri_reference":
+        return _iri(node, source)
+    prefix, _, local = _text(node, source).partition(":")
+    return prefixes.get(prefix, prefix + ":") + local
+
+
+def _endpoint(node: Node, source: bytes, prefixes: Mapping[str, str]) -> str | None:
+    for child in node.named_children:
+        if child.type in ("iri_reference", "prefixed_name"):
+            return _resolve(child, source, prefixes)
+        if child.type == "var":
+            return None
+    return None
+
+
+def _allowed(keyword: str, endpoint: str | None, source: bytes, guard: Guard) -> None:
+    if endpoint is not None and endpoint in guard.allowed_endpoints:
+        return
+    what = f"{keyword} <{endpoint}>" if endpoint is not None else f"{keyword} with a variable endpoint"
+    allowed = (f"allowed: {', '.join(sorted(guard.allowed_endpoints))}" if guard.allowed_endpoints
+               else "STEWARDGRAPH_ALLOWED_ENDPOINTS is empty")
+    raise QueryRefused(f"{what} would make the server fetch a URL; this service fetches nothing ({allowed})")
+
+
+def _position(source: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of a byte offset."""
+    before = source[:offset].decode("utf-8", "replace")
+    line = before.count("\n") + 1
+    return line, len(before) - (before.rfind("\n") + 1) + 1
+
+
+def _syntax_error(root: Node, source: bytes) -> QuerySyntaxError:
+    bad = next((n for n in _all_nodes(root) if n.is_error or n.is_missing), root)
+    offset = bad.start_byte
+    if bad.is_missing:  # placed right after the last good token: point at what came instead
+        rest = source[offset:]
+        offset += len(rest) - len(rest.lstrip())
+        found = source[offset:].split()
+        after = f" before '{found[0][:40].decode('utf-8', 'replace')}'" if found else " at the end of the text"
+        problem = f"expected {bad.type.replace('_', ' ')}{after}"
+    elif _open_brackets(root) > 0:
+        offset = len(source.rstrip())
+        problem = "unexpected end of the text: a bracket is not closed"
+    else:
+        words = _text(bad, source).strip().split()
+        problem = f"unexpected '{words[0][:40]}'" if words else "unexpected end of the text"
+    line, column = _position(source, offset)
+    return QuerySyntaxError(f"malformed query at line {line}, column {column}: {problem}", line=line, column=column)
+
+
+def _open_brackets(root: Node) -> int:
+    """How many brackets the text opens and never closes."""
+    depth = 0
+    for node in _all_nodes(root):
+        if node.child_count == 0 and not node.is_named and not node.is_missing:
+            depth += (node.type in _OPEN) - (node.type in _CLOSE)
+    return depth
+
+
+def _all_nodes(root: Node) -> Iterator[Node]:
+    """Every node, named or not, in document order."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(node.children))

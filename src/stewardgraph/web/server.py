@@ -1,0 +1,41 @@
+"""Running the app under uvicorn, with bounded request heads and a shutdown that always ends."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from types import FrameType
+
+import uvicorn
+
+from stewardgraph.config import Settings
+from stewardgraph.web.app import create_app
+
+
+class _Server(uvicorn.Server):
+    """On SIGTERM or Ctrl-C, requests get ``timeout_graceful_shutdown`` seconds to finish; a
+    watchdog then ends the process even if a thread is still busy (a query, a page)."""
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        super().handle_exit(sig, frame)
+        grace = (self.config.timeout_graceful_shutdown or 0) + 2.0
+        watchdog = threading.Timer(grace, _exit_now)
+        watchdog.daemon = True
+        watchdog.start()
+
+
+def _exit_now() -> None:  # pragma: no cover - runs only when a shutdown hangs
+    for child in multiprocessing.active_children():
+        child.kill()
+    os._exit(0)
+
+
+def serve(settings: Settings) -> None:
+    """Serve until SIGTERM or Ctrl-C; the request head is limited to ``max_header_bytes``."""
+    config = uvicorn.Config(
+        create_app(settings), host=settings.host, port=settings.port, log_level="info", http="h11",
+        h11_max_incomplete_event_size=settings.max_header_bytes,
+        timeout_graceful_shutdown=settings.shutdown_seconds,
+    )
+    _Server(config).run()
