@@ -10,14 +10,16 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
+from pydantic import SecretStr
 from fastapi.testclient import TestClient
 
 from stewardgraph import StewardGraph
-from stewardgraph.errors import Forbidden
+from stewardgraph.errors import Forbidden, StoreError
 
-from .attack import Listener, listening
-from .conftest import FIXTURES, service_settings
+from .attack import Listener, listening, memory_of
+from .conftest import FIXTURES, LiveServer, service_settings
 
 
 @pytest.fixture(scope="module")
@@ -235,3 +237,40 @@ def test_an_interrupted_sync_is_repaired_by_the_next_one(synced: StewardGraph, t
 def test_plan_check_refuses_writes_in_the_library_too(synced: StewardGraph) -> None:
     with pytest.raises(Forbidden, match="LOAD CSV"):
         synced.cypher("LOAD CSV FROM 'file:///etc/passwd' AS row RETURN row")
+
+
+def test_huge_results_do_not_grow_the_server(synced: StewardGraph) -> None:
+    s = synced.settings
+    server = LiveServer(s.data_dir, STEWARDGRAPH_NEO4J_URI=s.bolt_uri,
+                        STEWARDGRAPH_NEO4J_PASSWORD=s.neo4j_password.get_secret_value())
+    try:
+        body = {"query": "UNWIND range(1, 3000) AS i RETURN i, [x IN range(1, 10000) | 'xxxxxxxxxx'] AS strings",
+                "timeout": 3}
+        with httpx.Client(timeout=30) as http:
+            http.post(server.url + "/cypher", json={"query": "RETURN 1 AS x"})
+            before = memory_of(server.process.pid)
+            for _ in range(3):
+                started = time.monotonic()
+                response = http.post(server.url + "/cypher", json=body)
+                assert time.monotonic() - started < 6
+                assert response.status_code in (200, 504)
+                assert len(response.content) <= s.result_max_bytes * 1.1
+        grown = memory_of(server.process.pid) - before
+        assert grown < 200 * 2**20, f"the server grew by {grown // 2**20} MiB"
+    finally:
+        server.stop()
+
+
+def test_reads_run_as_the_read_only_user_when_one_is_set(synced: StewardGraph) -> None:
+    """Community has no roles to give such a user; here the user does not exist, which shows that
+    reads (and only reads) go through it."""
+    graph = StewardGraph(synced.settings.model_copy(update={"neo4j_read_user": "reader",
+                                                            "neo4j_read_password": SecretStr("not-a-password")}))
+    try:
+        with pytest.raises(StoreError, match="refused the credentials"):
+            graph.cypher("RETURN 1 AS one")
+        with pytest.raises(StoreError, match="refused the credentials"):
+            graph.run("foundation-tree", backend="neo4j")
+        assert graph.cypher_store.counts()["nodes"]  # the sync's own user still works
+    finally:
+        graph.close()

@@ -90,8 +90,14 @@ class Settings(BaseSettings):
         description="Memory (MiB) one query may use in a worker beyond what the worker needs at rest; a query "
         "that needs more is stopped with 400. 0: no bound.",
     )
-    query_respawn_seconds: float = Field(
+    query_slow_seconds: float = Field(
         default=0.5, gt=0,
+        description="A query running longer than this is slow: it runs at the lowest CPU priority, and at most "
+        "QUERY_WORKERS_MAX - QUERY_WORKERS slow queries (at least one) run at once, so that the other workers "
+        "stay free for quick ones; another is stopped with 503.",
+    )
+    query_respawn_seconds: float = Field(
+        default=0.1, gt=0,
         description="Once a burst of worker starts is used up, at most one new worker per this many seconds, so "
         "that queries that get their worker killed cannot keep the machine busy starting workers.",
     )

@@ -62,6 +62,7 @@ SELECT DISTINCT ?entity WHERE {
   { ?entity rdfs:label ?name } UNION { ?entity skos:altLabel ?name }
   FILTER(LCASE(STR(?name)) = ?needle)
 }"""
+_HAS_GRAPH = "ASK WHERE { GRAPH ?g { ?s ?p ?o } }"
 _STATS = """
 SELECT ?graph (COUNT(*) AS ?triples) WHERE { GRAPH ?graph { ?s ?p ?o } }
 GROUP BY ?graph ORDER BY ?graph"""
@@ -109,7 +110,7 @@ def open_store(settings: Settings, *, time_limited: bool = False) -> Store:
 
         return PooledStore(settings.store_dir, workers=settings.query_workers, timeout=settings.query_timeout,
                            max_workers=settings.query_workers_max, memory_bytes=settings.query_memory_mb * 2**20,
-                           respawn_interval=settings.query_respawn_seconds)
+                           respawn_interval=settings.query_respawn_seconds, slow_after=settings.query_slow_seconds)
     return EmbeddedStore.open(settings.store_dir)
 
 
@@ -326,17 +327,11 @@ class StewardGraph:
         for iri in graphs:
             if not IRI_PATTERN.match(iri):
                 raise ParameterError(parameter, f"'{iri}' is not an IRI")
-        options = QueryOptions(row_cap=len(graphs) + 1, timeout=self.settings.query_timeout,
-                               bindings={}, prefixes={})
-        values = " ".join(f"<{iri}>" for iri in graphs)
-        found = self.store.query(f"SELECT DISTINCT ?g WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}",
-                                 options)
-        assert isinstance(found, Solutions)
-        present = {row[0].value for row in found.rows if row[0] is not None}
-        missing = [iri for iri in graphs if iri not in present]
-        if missing:
-            raise QueryRefused(f"{parameter}: <{missing[0]}> is not a graph of this store, and the service "
-                               "never fetches graphs from elsewhere")
+        for iri in dict.fromkeys(graphs):
+            options = QueryOptions(row_cap=1, timeout=self.settings.query_timeout, bindings={"g": URIRef(iri)})
+            if self.store.query(_HAS_GRAPH, options) is not True:
+                raise QueryRefused(f"{parameter}: <{iri}> is not a graph of this store, and the service "
+                                   "never fetches graphs from elsewhere")
 
     def select(self, sparql: str, **kwargs: Any) -> Table:
         """Run a SELECT query and return plain rows."""

@@ -50,7 +50,7 @@ ALL_LABELS = sorted({*LABELS.values(), LICENSE_LABEL})
 _INT64 = (-(2**63), 2**63 - 1)
 _POSITION = re.compile(r"\(line (\d+), column (\d+) \(offset: (\d+)\)\)")
 _GRACE = 2.0  # seconds past the query's own limit before the client gives up on the server
-_FETCH = 100  # records the driver buffers ahead of us
+_FETCH = 20  # records the driver reads ahead of us: few, as one record may be large
 
 
 @dataclass(frozen=True)
@@ -149,8 +149,9 @@ class CypherStore:
             raise TooLarge(f"the Cypher query is {size:,} bytes; the limit is {self.max_text:,}")
         params = checked_parameters(parameters)
         limit = min(timeout or self._timeout, self._timeout)
-        deadline = time.monotonic() + limit + _GRACE
-        return self._within(deadline, lambda: self._read(cypher, params, limit, row_cap, graph, deadline))
+        started = time.monotonic()
+        return self._within(started + limit + _GRACE,
+                            lambda: self._read(cypher, params, limit, row_cap, graph, started + limit))
 
     def _within(self, deadline: float, work: Callable[[], T]) -> T:
         """Run on one of our threads; give up at the deadline even if Neo4j never answers."""

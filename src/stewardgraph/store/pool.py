@@ -8,7 +8,9 @@ generation pointer on their next query.
 
 Each worker's address space is capped (``RLIMIT_AS``) at what it needs at rest plus
 ``memory_bytes``: a query that needs more aborts its own worker, and the client is told so.
-Workers are forked from a forkserver that has already imported this module, so a replacement
+A query that runs longer than ``slow_after`` seconds is slow: its worker drops to the lowest CPU
+priority, so that quick queries keep their latency, and at most ``max_workers - workers``
+slow queries run at once. Workers are forked from a forkserver that has already imported this module, so a replacement
 starts in milliseconds; replacements are still rate-limited, so that a stream of queries that
 get their worker killed cannot keep the machine busy starting workers. The pool never has more
 than ``max_workers`` workers.
@@ -18,11 +20,13 @@ from __future__ import annotations
 
 import ctypes
 import multiprocessing
+import os
 import queue
 import resource
 import signal
 import threading
 import time
+from collections import deque
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -86,6 +90,7 @@ class _Worker:
         self.process.start()
         child.close()
         self.ready = False
+        self.demoted = False
 
     def wait_ready(self) -> None:
         if self.ready:
@@ -97,14 +102,20 @@ class _Worker:
         except EOFError as exc:
             raise _WorkerLost("a query worker died while starting") from exc
 
-    def run(self, sparql: str, options: QueryOptions, timeout: float) -> QueryResult:
+    def run(self, sparql: str, options: QueryOptions, timeout: float, slow: _SlowLane) -> QueryResult:
         self.wait_ready()
         try:
             self.conn.send((sparql, options))
         except (BrokenPipeError, OSError) as exc:
             raise _WorkerLost("the query worker is gone") from exc
-        if not self.conn.poll(timeout):
-            raise QueryTimeout(f"the query ran out of time after {timeout:g} s and was stopped")
+        quick = min(timeout, slow.after)
+        if not self.conn.poll(quick):
+            if timeout <= quick:
+                raise QueryTimeout(f"the query ran out of time after {timeout:g} s and was stopped")
+            with slow:  # a slow query from now on: it needs one of the slow lane's places
+                self.demote()
+                if not self.conn.poll(timeout - quick):
+                    raise QueryTimeout(f"the query ran out of time after {timeout:g} s and was stopped")
         try:
             reply = self.conn.recv()
         except (EOFError, OSError) as exc:
@@ -114,6 +125,16 @@ class _Worker:
             return result
         error: StewardGraphError = reply[1]
         raise error
+
+    def demote(self) -> None:
+        """Run at the lowest CPU priority from now on, so that a slow query takes only the CPU that
+        quick ones leave. A process may not raise its priority again: the pool replaces the
+        worker once its query is done."""
+        self.demoted = True
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.process.pid or 0, 19)
+        except OSError:
+            pass
 
     def _death(self) -> StewardGraphError:
         """Why the worker died under a query: its memory bound (an abort), or something else."""
@@ -162,12 +183,85 @@ class _Bucket:
         return max(0.0, (1 - self.tokens) * self.interval)
 
 
+class _Idle:
+    """Idle workers, handed to waiting requests first come, first served: a request that waits
+    is never overtaken by one that arrives later (a plain queue lets newcomers barge in)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._free: deque[_Worker] = deque()
+        self._waiting: deque[_Waiter] = deque()
+
+    def empty(self) -> bool:
+        with self._lock:
+            return not self._free
+
+    def put(self, worker: _Worker) -> None:
+        with self._lock:
+            while self._waiting:
+                waiter = self._waiting.popleft()
+                if not waiter.cancelled:
+                    waiter.worker = worker
+                    waiter.ready.set()
+                    return
+            self._free.append(worker)
+
+    def get(self, timeout: float) -> _Worker:
+        with self._lock:
+            if self._free and not self._waiting:
+                return self._free.popleft()
+            waiter = _Waiter()
+            self._waiting.append(waiter)
+        waiter.ready.wait(timeout)
+        with self._lock:
+            if waiter.worker is None:
+                waiter.cancelled = True
+                raise queue.Empty
+            return waiter.worker
+
+
+class _Waiter:
+    def __init__(self) -> None:
+        self.ready = threading.Event()
+        self.worker: _Worker | None = None
+        self.cancelled = False
+
+
+class _TooManySlow(StoreError):
+    """Every place for slow queries is taken; this query, slow too, was stopped."""
+
+
+class _SlowLane:
+    """At most ``places`` queries may run longer than ``after`` seconds at once, so that the
+    other workers stay free for quick queries. A query that turns slow when every place is
+    taken is stopped (503)."""
+
+    def __init__(self, places: int, after: float) -> None:
+        self.places, self.after = places, after
+        self.taken = 0
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> None:
+        with self._lock:
+            if self.taken >= self.places:
+                raise _TooManySlow(
+                    f"the service is already running {self.places} slow queries, the most it runs at once; this "
+                    f"one was stopped after {self.after:g} s: try again later, or narrow it")
+            self.taken += 1
+
+    def __exit__(self, *_: object) -> None:
+        with self._lock:
+            self.taken -= 1
+
+
 class PooledStore:
     """A time-limited, memory-bounded, on-disk embedded store. Queries run in ``workers``
-    processes; when all are busy (slow queries), more start, up to ``max_workers``."""
+    processes; when all are busy (slow queries), more start, up to ``max_workers``. At most
+    ``max_workers - workers`` (at least one) queries may run longer than ``slow_after`` seconds
+    at once: the rest of the pool stays free for quick ones."""
 
     def __init__(self, directory: Path, *, workers: int, timeout: float, max_workers: int | None = None,
-                 memory_bytes: int = 0, respawn_interval: float = 0.5) -> None:
+                 memory_bytes: int = 0, respawn_interval: float = 0.1, slow_after: float = 0.5) -> None:
         self._directory = directory
         self._timeout = timeout
         self._base = workers
@@ -176,10 +270,11 @@ class PooledStore:
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload([__name__])
         self._writer = EmbeddedStore.open(directory)
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle = _Idle()
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
         self._spawns = _Bucket(self._max, respawn_interval)
+        self._slow = _SlowLane(max(1, self._max - workers), slow_after)
         self._refill_timer: threading.Timer | None = None
         self._closed = False
         with self._lock:
@@ -199,31 +294,36 @@ class PooledStore:
         return worker
 
     def _acquire(self, timeout: float) -> _Worker:
-        try:
-            return self._idle.get_nowait()
-        except queue.Empty:
-            pass
         with self._lock:
-            if len(self._all) < self._max and self._spawns.take():
-                return self._start()
+            if self._idle.empty() and len(self._all) < self._max and self._spawns.take():
+                self._start_in_background()
         try:
             return self._idle.get(timeout=timeout)
         except queue.Empty:
             raise QueryTimeout(f"no query worker was free within {timeout:g} s") from None
 
     def query(self, sparql: str, options: QueryOptions) -> QueryResult:
+        if self._closed:
+            raise StoreError("the store is closed")
         timeout = min(options.timeout or self._timeout, self._timeout)
         worker = self._acquire(timeout)
         try:
-            result = worker.run(sparql, options, timeout)
-        except (QueryTimeout, _WorkerLost, _OutOfMemory):
+            result = worker.run(sparql, options, timeout, self._slow)
+        except (QueryTimeout, _WorkerLost, _OutOfMemory, _TooManySlow):
             self._replace(worker)
             raise
         except StewardGraphError:
-            self._idle.put(worker)
+            self._release(worker)
             raise
-        self._idle.put(worker)
+        self._release(worker)
         return result
+
+    def _release(self, worker: _Worker) -> None:
+        """A worker whose query is done goes back to the pool, or is replaced if it was demoted."""
+        if worker.demoted:
+            self._replace(worker)
+        else:
+            self._idle.put(worker)
 
     def _replace(self, worker: _Worker) -> None:
         """Kill a worker; start its replacement when the spawn rate allows."""
@@ -232,6 +332,21 @@ class PooledStore:
             if worker in self._all:
                 self._all.remove(worker)
         self._top_up()
+
+    def _start_in_background(self) -> None:
+        """Start a worker (the caller holds the lock); it joins the idle ones once it is ready, so
+        that no request waits for a start when another worker frees up first."""
+        worker = self._start()
+
+        def join_when_ready() -> None:
+            try:
+                worker.wait_ready()
+            except _WorkerLost:
+                self._replace(worker)
+                return
+            self._idle.put(worker)
+
+        threading.Thread(target=join_when_ready, daemon=True, name="stewardgraph-worker-start").start()
 
     def _top_up(self, *, timer: bool = False) -> None:
         """Bring the pool back to its base size, as fast as the spawn rate allows."""
@@ -245,7 +360,7 @@ class PooledStore:
                     self._refill_timer.daemon = True
                     self._refill_timer.start()
                     return
-                self._idle.put(self._start())
+                self._start_in_background()
 
     def update(self, sparql: str) -> None:
         self._writer.update(sparql)
