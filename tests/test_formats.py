@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from stewardgraph.errors import NotAcceptable
-from stewardgraph.formats import negotiate, write_results
-from stewardgraph.store import Solutions, Term
+import pyoxigraph as ox
+
+from stewardgraph.formats import negotiate, write_solutions
 
 OFFER = ["application/sparql-results+json", "text/csv", "text/tab-separated-values"]
 
@@ -34,15 +35,13 @@ def test_nothing_acceptable() -> None:
 
 
 def test_writers_escape_and_type_terms() -> None:
-    solutions = Solutions(
-        ["x", "y"],
-        [[Term("uri", "http://e/a"), Term("literal", 'say "hi"\tnow', lang="en")],
-         [Term("literal", "3", datatype="http://www.w3.org/2001/XMLSchema#integer"), None]],
-    )
-    assert write_results(solutions, "text/tab-separated-values").decode().splitlines() == [
+    variables = ["x", "y"]
+    rows = [[ox.NamedNode("http://e/a"), ox.Literal('say "hi"\tnow', language="en")],
+            [ox.Literal("3", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")), None]]
+    assert write_solutions(variables, rows, "text/tab-separated-values").decode().splitlines() == [
         "?x\t?y", '<http://e/a>\t"say \\"hi\\"\\tnow"@en', '"3"^^<http://www.w3.org/2001/XMLSchema#integer>\t'
     ]
-    xml = write_results(solutions, "application/sparql-results+xml").decode()
+    xml = write_solutions(variables, rows, "application/sparql-results+xml").decode()
     assert '<literal xml:lang="en">say "hi"\tnow</literal>' in xml
     assert "<literal datatype=\"http://www.w3.org/2001/XMLSchema#integer\">3</literal>" in xml
-    assert write_results(solutions, "text/csv").decode() == 'x,y\r\nhttp://e/a,"say ""hi""\tnow"\r\n3,\r\n'
+    assert write_solutions(variables, rows, "text/csv").decode() == 'x,y\r\nhttp://e/a,"say ""hi""\tnow"\r\n3,\r\n'

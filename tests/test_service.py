@@ -122,7 +122,7 @@ def test_query_before_any_build_says_what_to_do(disk_settings: Settings) -> None
     ],
 )
 def test_resolve_by_id_name_or_alias(loaded: StewardGraph, kind: str, value: str, expected: str) -> None:
-    assert loaded.resolve(kind, value) == ID[expected]
+    assert loaded.resolve(kind, value).value == str(ID[expected])
 
 
 def test_resolve_refuses_what_is_not_of_the_kind(loaded: StewardGraph) -> None:

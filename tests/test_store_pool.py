@@ -13,7 +13,7 @@ import pytest
 
 from stewardgraph import errors
 from stewardgraph.errors import QueryRefused, QuerySyntaxError, QueryTimeout, StewardGraphError, StoreError
-from stewardgraph.store.base import QueryOptions
+from stewardgraph.store.base import Limits, QueryOptions
 from stewardgraph.store.pool import PooledStore
 
 CHEAP = "ASK { ?s ?p ?o }"
@@ -29,7 +29,7 @@ def pool(served_dir: Path) -> Iterator[PooledStore]:
 
 
 def options(timeout: float = 3.0) -> QueryOptions:
-    return QueryOptions(row_cap=10, timeout=timeout)
+    return QueryOptions(limits=Limits(timeout=timeout, rows=10))
 
 
 def test_every_error_crosses_the_process_boundary_with_its_type_and_fields() -> None:

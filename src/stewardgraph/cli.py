@@ -10,17 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import click
-import pyoxigraph
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
 from stewardgraph.config import Settings
-from stewardgraph.formats import table_csv
+from stewardgraph.formats import EXPORTS, table_csv
 from stewardgraph.errors import StewardGraphError
-from stewardgraph.vocab import PREFIXES
 from stewardgraph.service import BuildSummary, StewardGraph
-from stewardgraph.store import EXPORT_FORMATS, Solutions, Table, Triples
+from stewardgraph.store import Document, Table
 
 err = Console(stderr=True)
 
@@ -144,7 +142,8 @@ def query(
             if values:
                 raise click.UsageError("--param only applies to named queries")
             text = sys.stdin.read() if sparql == "-" else str(sparql)
-            result = graph.query(text)
+            rdf = graph.form(text) in ("construct", "describe")
+            result = graph.query(text, media="text/turtle" if rdf else None)
         _print_result(result, fmt)
 
 
@@ -152,17 +151,14 @@ def _print_result(result: Any, fmt: str) -> None:
     if isinstance(result, bool):
         click.echo(json.dumps(result) if fmt == "json" else str(result).lower())
         return
-    if isinstance(result, Triples):
-        triples = pyoxigraph.parse(result.ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES)
-        click.echo((pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=PREFIXES) or b"").decode())
+    if isinstance(result, Document):  # CONSTRUCT or DESCRIBE, asked for as Turtle
+        click.echo(result.data.decode("utf-8"), nl=False)
         return
-    if isinstance(result, Solutions):
-        result = result.table()
     assert isinstance(result, Table)
     if fmt == "json":
         click.echo(json.dumps(result.rows, indent=2, ensure_ascii=False))
     elif fmt == "csv":
-        click.echo(table_csv(result), nl=False)
+        click.echo(table_csv(result.columns, result.rows), nl=False)
     else:
         table = RichTable(*result.columns)
         for row in result.rows:
@@ -173,7 +169,7 @@ def _print_result(result: Any, fmt: str) -> None:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), default="trig", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(list(EXPORTS)), default="trig", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
 @click.pass_context
 def export(ctx: click.Context, fmt: str, output: Path | None) -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from rdflib import Literal, URIRef
+import pyoxigraph as ox
 
 from stewardgraph.errors import NotFound
 from stewardgraph.service import StewardGraph
@@ -110,12 +110,12 @@ def _is_current(row: Row, today: str) -> bool:
     return str(row["start"]) <= today and (row["end"] is None or today < str(row["end"]))
 
 
-def _rows(graph: StewardGraph, query: str, **bindings: URIRef | Literal) -> list[Row]:
+def _rows(graph: StewardGraph, query: str, **bindings: ox.NamedNode | ox.Literal) -> list[Row]:
     """Every row (the public pages paginate them), with the service's time limit."""
     return graph.select(query, bindings=bindings, row_cap=EVERYTHING).rows
 
 
-def sources_by_fact(graph: StewardGraph, about: URIRef | None = None) -> dict[str, list[dict[str, Value]]]:
+def sources_by_fact(graph: StewardGraph, about: ox.NamedNode | None = None) -> dict[str, list[dict[str, Value]]]:
     """Sources by fact: those about one entity, or those of every event."""
     rows = _rows(graph, _SOURCES_ABOUT, about=about) if about is not None else _rows(graph, _SOURCES_OF_EVENTS)
     found: dict[str, list[dict[str, Value]]] = defaultdict(list)
@@ -128,7 +128,7 @@ def sources_by_fact(graph: StewardGraph, about: URIRef | None = None) -> dict[st
 
 
 def projects(
-    graph: StewardGraph, *, foundation: URIRef | None = None, steward: URIRef | None = None, status: str | None = None
+    graph: StewardGraph, *, foundation: ox.NamedNode | None = None, steward: ox.NamedNode | None = None, status: str | None = None
 ) -> list[dict[str, Any]]:
     """Every project, with its current stewards, filtered by current host foundation (including
     sub-foundations), current steward, or status."""
@@ -145,10 +145,10 @@ def projects(
         held = current.get(str(row["p"]), [])
         if status is not None and row["status"] != status:
             continue
-        if steward is not None and not any(h["o"] == str(steward) for h in held):
+        if steward is not None and not any(h["o"] == steward.value for h in held):
             continue
         if foundation is not None and not any(
-            h["role"] == "host-foundation" and str(foundation) in ancestors[str(h["o"])] for h in held
+            h["role"] == "host-foundation" and foundation.value in ancestors[str(h["o"])] for h in held
         ):
             continue
         items.append(_project_summary(row, held))
@@ -173,11 +173,11 @@ def _project_summary(row: Row, held: list[Row]) -> dict[str, Any]:
     }
 
 
-def project(graph: StewardGraph, iri: URIRef) -> dict[str, Any]:
+def project(graph: StewardGraph, iri: ox.NamedNode) -> dict[str, Any]:
     """One project with its stewardship timeline and events, each with its sources."""
     rows = _rows(graph, _PROJECTS, p=iri)
     if not rows:
-        raise NotFound(f"no project {slug(iri)}")
+        raise NotFound(f"no project {slug(iri.value)}")
     sources = sources_by_fact(graph, iri)
     today = dt.date.today().isoformat()
     stewardships = _rows(graph, _STEWARDSHIPS, p=iri)
@@ -197,20 +197,20 @@ def project(graph: StewardGraph, iri: URIRef) -> dict[str, Any]:
         for r in stewardships
     ]
     detail["events"] = [_event(r, sources) for r in _rows(graph, _EVENTS_ABOUT, p=iri)]
-    detail["sources"] = sources.get(str(iri), [])
+    detail["sources"] = sources.get(iri.value, [])
     return detail
 
 
 # -- organizations -------------------------------------------------------------------------------
 
 
-def organization(graph: StewardGraph, iri: URIRef) -> dict[str, Any]:
+def organization(graph: StewardGraph, iri: ox.NamedNode) -> dict[str, Any]:
     """One organization: parent and child foundations, hosted projects over time, members by
     tier, its own memberships and events, with sources."""
     orgs = _rows(graph, _ORGANIZATIONS)
-    mine = [r for r in orgs if r["o"] == str(iri)]
+    mine = [r for r in orgs if r["o"] == iri.value]
     if not mine:
-        raise NotFound(f"no organization {slug(iri)}")
+        raise NotFound(f"no organization {slug(iri.value)}")
     sources = sources_by_fact(graph, iri)
     facts = _facts(graph, iri)
     first = mine[0]
@@ -221,8 +221,8 @@ def organization(graph: StewardGraph, iri: URIRef) -> dict[str, Any]:
             "governing_board": bool(m["board"]), "sources": sources.get(str(m["m"]), []),
         })
     return {
-        "id": slug(iri),
-        "iri": str(iri),
+        "id": slug(iri.value),
+        "iri": iri.value,
         "name": first["name"],
         "kind": first["kind"],
         "aliases": [str(a) for a in facts.get("http://www.w3.org/2004/02/skos/core#altLabel", [])],
@@ -235,7 +235,7 @@ def organization(graph: StewardGraph, iri: URIRef) -> dict[str, Any]:
         ],
         "children": [
             {**(ref(r["o"], r["name"], "organization") or {}), "relation": r["relation"]}
-            for r in orgs if r["parent"] == str(iri)
+            for r in orgs if r["parent"] == iri.value
         ],
         "projects": [
             {"project": ref(r["p"], r["project"], "project"), "role": r["role"], "since": r["since"],
@@ -249,7 +249,7 @@ def organization(graph: StewardGraph, iri: URIRef) -> dict[str, Any]:
             for m in _rows(graph, _MEMBERSHIPS, member=iri)
         ],
         "events": [_event(r, sources) for r in _rows(graph, _EVENTS_INVOLVING, x=iri)],
-        "sources": sources.get(str(iri), []),
+        "sources": sources.get(iri.value, []),
     }
 
 
@@ -293,7 +293,7 @@ def _event(row: Row, sources: dict[str, list[dict[str, Value]]]) -> dict[str, An
 
 def search(graph: StewardGraph, text: str) -> list[dict[str, Any]]:
     """Projects and organizations whose name or an alias contains the text, in any case."""
-    rows = _rows(graph, _SEARCH, needle=Literal(text.strip().lower()))
+    rows = _rows(graph, _SEARCH, needle=ox.Literal(text.strip().lower()))
     seen: dict[str, dict[str, Any]] = {}
     for row in rows:
         item = seen.setdefault(
@@ -303,7 +303,7 @@ def search(graph: StewardGraph, text: str) -> list[dict[str, Any]]:
     return list(seen.values())
 
 
-def _facts(graph: StewardGraph, iri: URIRef) -> dict[str, list[Value]]:
+def _facts(graph: StewardGraph, iri: ox.NamedNode) -> dict[str, list[Value]]:
     facts: dict[str, list[Value]] = defaultdict(list)
     for row in _rows(graph, _ENTITY, subject=iri):
         facts[str(row["p"])].append(row["o"])

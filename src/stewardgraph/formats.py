@@ -1,6 +1,9 @@
-"""Media types: content negotiation, and writing query results in each format.
+"""The one table of formats, content negotiation, and the writers of every result.
 
-One table per kind of result says what we offer, in order of preference.
+Each format has a name, its media types (the first is the one we send), the kind of result it
+holds and the names clients use for it in a ``format=`` parameter. The writers work on
+Oxigraph's own terms: query workers write a result once, in the format the client asked for.
+This module imports nothing heavy, so that workers stay small.
 """
 
 from __future__ import annotations
@@ -8,51 +11,71 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any, Literal
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
 from stewardgraph.errors import NotAcceptable
-from stewardgraph.store import Solutions, Table, Term, Triples
-from stewardgraph.vocab import PREFIXES
+from stewardgraph.namespaces import PREFIXES
 
-RESULTS = {
-    "application/sparql-results+json": "json",
-    "application/sparql-results+xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-    "application/json": "json",
-    "application/xml": "xml",
-    "text/xml": "xml",
+Kind = Literal["results", "rdf", "table"]
+XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_STRING = XSD + "string"
+_NUMERIC: dict[str, type[int] | type[float]] = {
+    XSD + "integer": int, XSD + "int": int, XSD + "long": int,
+    XSD + "decimal": float, XSD + "double": float, XSD + "float": float,
 }
-RDF = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-    "application/trig": ox.RdfFormat.TRIG,
-    "text/plain": ox.RdfFormat.N_TRIPLES,
-}
-# Values of the `format` / `output` parameters that SPARQLWrapper and others send.
-ALIASES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "turtle": "text/turtle",
-    "ttl": "text/turtle",
-    "n3": "text/turtle",
-    "nt": "application/n-triples",
-    "ntriples": "application/n-triples",
-    "json-ld": "application/ld+json",
-    "jsonld": "application/ld+json",
-    "rdf+xml": "application/rdf+xml",
-    "rdf": "application/rdf+xml",
-    "nquads": "application/n-quads",
-    "trig": "application/trig",
-}
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    kind: Kind
+    media: tuple[str, ...]  # the first is the one we send
+    aliases: tuple[str, ...] = ()  # what clients put in format= / output=
+    rdf: ox.RdfFormat | None = None
+    quads: bool = False  # an RDF format that keeps named graphs
+
+
+FORMATS = (
+    Format("json", "results", ("application/sparql-results+json", "application/json"), ("json",)),
+    Format("xml", "results", ("application/sparql-results+xml", "application/xml", "text/xml"), ("xml",)),
+    Format("csv", "results", ("text/csv",), ("csv",)),
+    Format("tsv", "results", ("text/tab-separated-values",), ("tsv",)),
+    Format("turtle", "rdf", ("text/turtle",), ("turtle", "ttl", "n3"), ox.RdfFormat.TURTLE),
+    Format("ntriples", "rdf", ("application/n-triples", "text/plain"), ("nt", "ntriples"), ox.RdfFormat.N_TRIPLES),
+    Format("jsonld", "rdf", ("application/ld+json",), ("json-ld", "jsonld"), ox.RdfFormat.JSON_LD, quads=True),
+    Format("rdfxml", "rdf", ("application/rdf+xml",), ("rdf", "rdf+xml"), ox.RdfFormat.RDF_XML),
+    Format("nquads", "rdf", ("application/n-quads",), ("nquads",), ox.RdfFormat.N_QUADS, quads=True),
+    Format("trig", "rdf", ("application/trig",), ("trig",), ox.RdfFormat.TRIG, quads=True),
+    Format("table-json", "table", ("application/json",), ("json",)),
+    Format("table-csv", "table", ("text/csv",), ("csv",)),
+)
+BY_NAME = {f.name: f for f in FORMATS}
+EXPORTS = ("turtle", "ntriples", "nquads", "trig", "jsonld")  # what `export` writes
+
+
+def offered(kind: Kind) -> list[str]:
+    """The media types of a kind of result, in our order of preference: each format's own
+    type first, then the other names it goes by."""
+    chosen = [f for f in FORMATS if f.kind == kind]
+    return [f.media[0] for f in chosen] + [media for f in chosen for media in f.media[1:]]
+
+
+def of_media(media: str, kind: Kind) -> Format:
+    return next(f for f in FORMATS if f.kind == kind and media in f.media)
+
+
+def from_hint(hint: str, kind: Kind) -> str | None:
+    """The media type a ``format=`` value names (an alias or a media type), or None."""
+    value = hint.strip().lower()
+    for f in FORMATS:
+        if f.kind == kind and (value in f.aliases or value in f.media):
+            return f.media[0]
+    return None
 
 
 @dataclass(frozen=True)
@@ -94,7 +117,7 @@ def _ranges(accept: str) -> list[_Range]:
     return ranges
 
 
-def negotiate(accept: str | None, offered: list[str]) -> str:
+def negotiate(accept: str | None, offered: Sequence[str]) -> str:
     """The offered media type the Accept header prefers (q-values, wildcards, our order on ties).
 
     >>> negotiate("text/csv;q=0.5, application/sparql-results+json", ["text/csv", "application/sparql-results+json"])
@@ -123,118 +146,147 @@ def negotiate(accept: str | None, offered: list[str]) -> str:
     return chosen
 
 
-# -- SPARQL results ------------------------------------------------------------------------------
+# -- terms -----------------------------------------------------------------------------------------
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
-def write_results(result: Solutions | bool, media: str) -> bytes:
-    """SELECT solutions or an ASK answer in a SPARQL results format."""
-    kind = RESULTS[media]
-    if kind == "json":
-        return _json(result)
-    if kind == "xml":
-        return _xml(result)
-    return _delimited(result, tab=kind == "tsv")
+def python(term: Term | None) -> Any:
+    """A term as plain Python: numbers and booleans as such, everything else as its text.
+
+    >>> python(ox.Literal("3", datatype=ox.NamedNode(XSD + "integer"))), python(ox.NamedNode("http://e/a"))
+    (3, 'http://e/a')
+    """
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        if datatype in _NUMERIC:
+            try:
+                return _NUMERIC[datatype](term.value)
+            except ValueError:
+                return term.value
+        if datatype == XSD + "boolean":
+            return term.value in ("true", "1")
+        return term.value
+    if isinstance(term, ox.Triple):
+        return str(term)
+    return term.value
 
 
 def _json_term(term: Term) -> dict[str, str]:
-    out = {"type": term.type, "value": term.value}
-    if term.lang:
-        out["xml:lang"] = term.lang
-    elif term.datatype:
-        out["datatype"] = term.datatype
-    return out
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return {"type": "literal", "value": term.value, "xml:lang": term.language}
+        datatype = term.datatype.value
+        if datatype == XSD_STRING:
+            return {"type": "literal", "value": term.value}
+        return {"type": "literal", "value": term.value, "datatype": datatype}
+    return {"type": "literal", "value": str(term)}
 
 
-def _json(result: Solutions | bool) -> bytes:
-    if isinstance(result, bool):
-        document: dict[str, object] = {"head": {}, "boolean": result}
-    else:
-        bindings = [
-            {v: _json_term(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows
-        ]
-        document = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
-    return json.dumps(document, ensure_ascii=False).encode("utf-8")
+# -- SPARQL results ----------------------------------------------------------------------------------
+
+Row = Sequence[Term | None]
 
 
-def _xml(result: Solutions | bool) -> bytes:
+def write_solutions(variables: Sequence[str], rows: Iterable[Row], media: str) -> bytes:
+    """SELECT solutions in a SPARQL results format."""
+    name = of_media(media, "results").name
+    if name == "json":
+        bindings = [{v: _json_term(t) for v, t in zip(variables, row) if t is not None} for row in rows]
+        return json.dumps({"head": {"vars": list(variables)}, "results": {"bindings": bindings}},
+                          ensure_ascii=False).encode("utf-8")
+    if name == "xml":
+        return _xml(variables, rows)
+    if name == "tsv":
+        lines = ["\t".join(f"?{v}" for v in variables)]
+        lines += ["\t".join(_tsv_term(t) for t in row) for row in rows]
+        return ("\n".join(lines) + "\n").encode("utf-8")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(variables)
+    for row in rows:
+        writer.writerow(["" if t is None else (f"_:{t.value}" if isinstance(t, ox.BlankNode) else _text(t))
+                         for t in row])
+    return buffer.getvalue().encode("utf-8")
+
+
+def write_boolean(value: bool, media: str) -> bytes:
+    """An ASK answer in a SPARQL results format."""
+    name = of_media(media, "results").name
+    if name == "json":
+        return json.dumps({"head": {}, "boolean": value}).encode()
+    if name == "xml":
+        word = "true" if value else "false"
+        return (f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>'
+                f"</head>\n<boolean>{word}</boolean>\n</sparql>\n").encode()
+    # not in the CSV/TSV specs; this is what Jena writes
+    return f"_askResult\r\n{'true' if value else 'false'}\r\n".encode()
+
+
+def _text(term: Term) -> str:
+    return str(term) if isinstance(term, ox.Triple) else term.value
+
+
+def _xml(variables: Sequence[str], rows: Iterable[Row]) -> bytes:
     out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>']
-    if isinstance(result, bool):
-        out.append(f"</head>\n<boolean>{'true' if result else 'false'}</boolean>\n</sparql>\n")
-        return "".join(out).encode("utf-8")
-    out.extend(f"<variable name={quoteattr(v)}/>" for v in result.variables)
+    out.extend(f"<variable name={quoteattr(v)}/>" for v in variables)
     out.append("</head>\n<results>\n")
-    for row in result.rows:
+    for row in rows:
         out.append("<result>")
-        for variable, term in zip(result.variables, row):
-            if term is None:
-                continue
-            out.append(f"<binding name={quoteattr(variable)}>{_xml_term(term)}</binding>")
+        for variable, term in zip(variables, row):
+            if term is not None:
+                out.append(f"<binding name={quoteattr(variable)}>{_xml_term(term)}</binding>")
         out.append("</result>\n")
     out.append("</results>\n</sparql>\n")
     return "".join(out).encode("utf-8")
 
 
 def _xml_term(term: Term) -> str:
-    if term.type == "uri":
+    if isinstance(term, ox.NamedNode):
         return f"<uri>{escape(term.value)}</uri>"
-    if term.type == "bnode":
+    if isinstance(term, ox.BlankNode):
         return f"<bnode>{escape(term.value)}</bnode>"
-    if term.lang:
-        return f"<literal xml:lang={quoteattr(term.lang)}>{escape(term.value)}</literal>"
-    if term.datatype:
-        return f"<literal datatype={quoteattr(term.datatype)}>{escape(term.value)}</literal>"
-    return f"<literal>{escape(term.value)}</literal>"
-
-
-def _delimited(result: Solutions | bool, *, tab: bool) -> bytes:
-    if isinstance(result, bool):  # not in the CSV/TSV specs; this is what Jena writes
-        return f"_askResult\r\n{'true' if result else 'false'}\r\n".encode()
-    if tab:
-        lines = ["\t".join(f"?{v}" for v in result.variables)]
-        lines += ["\t".join(_tsv_term(t) for t in row) for row in result.rows]
-        return ("\n".join(lines) + "\n").encode("utf-8")
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(result.variables)
-    for row in result.rows:
-        writer.writerow(["" if t is None else (f"_:{t.value}" if t.type == "bnode" else t.value) for t in row])
-    return buffer.getvalue().encode("utf-8")
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+        if term.datatype.value != XSD_STRING:
+            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+        return f"<literal>{escape(term.value)}</literal>"
+    return f"<literal>{escape(str(term))}</literal>"
 
 
 def _tsv_term(term: Term | None) -> str:
     if term is None:
         return ""
-    if term.type == "uri":
-        return f"<{term.value}>"
-    if term.type == "bnode":
-        return f"_:{term.value}"
-    text = term.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
-    if term.lang:
-        return f'"{text}"@{term.lang}'
-    if term.datatype:
-        return f'"{text}"^^<{term.datatype}>'
-    return f'"{text}"'
+    return str(term)  # Oxigraph writes terms in their N-Triples form, escaped as TSV results want
 
 
 # -- RDF -------------------------------------------------------------------------------------------
 
 
-def write_rdf(triples: Triples, media: str) -> bytes:
+def write_triples(triples: Sequence[ox.Triple], media: str) -> bytes:
     """CONSTRUCT or DESCRIBE triples in an RDF format (quad formats put them in the default graph)."""
-    parsed = ox.parse(triples.ntriples, format=ox.RdfFormat.N_TRIPLES)
-    rdf_format = RDF[media]
-    if rdf_format in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-        quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in parsed]
-        data = ox.serialize(quads, format=rdf_format, prefixes=PREFIXES)
-    else:
-        data = ox.serialize(parsed, format=rdf_format, prefixes=PREFIXES)
-    return data or b""
+    fmt = of_media(media, "rdf")
+    assert fmt.rdf is not None
+    if fmt.quads:
+        quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+        return ox.serialize(quads, format=fmt.rdf, prefixes=PREFIXES) or b""
+    return ox.serialize(triples, format=fmt.rdf, prefixes=PREFIXES) or b""
 
 
-def table_csv(table: Table) -> str:
-    """Named-query rows as CSV with a header; empty cells for unbound values."""
+# -- named-query tables ----------------------------------------------------------------------------
+
+
+def table_csv(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> str:
+    """Rows as CSV with a header; empty cells for unbound values."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=table.columns, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
     writer.writeheader()
-    writer.writerows({k: "" if v is None else v for k, v in row.items()} for row in table.rows)
+    writer.writerows({k: "" if v is None else v for k, v in row.items()} for row in rows)
     return buffer.getvalue()

@@ -31,13 +31,15 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Literal
 
+import pyoxigraph as ox
 import tree_sitter_sparql
 from tree_sitter import Language, Node, Parser
 
 from stewardgraph.errors import QueryRefused, QuerySyntaxError, TooLarge
-from stewardgraph.vocab import PREFIXES
+from stewardgraph.namespaces import PREFIXES
 
 Kind = Literal["query", "update"]
+Term = ox.NamedNode | ox.Literal
 _UPDATES = {"load", "clear", "drop", "create", "add", "move", "copy", "insert_data", "delete_data", "delete_where",
             "modify"}
 _QUERIES = {"select_query", "construct_query", "describe_query", "ask_query"}
@@ -59,11 +61,33 @@ class Guard:
 
 @dataclass(frozen=True)
 class Checked:
-    """What the parse found: the form, and the graphs that FROM, FROM NAMED or USING name."""
+    """What the parse found: the form, the graphs that FROM, FROM NAMED or USING name, and where
+    parameters are bound (the byte just inside the first WHERE group)."""
 
     kind: Kind
     form: str
     graphs: tuple[str, ...] = ()
+    values_at: int | None = None
+
+
+def bind(text: str, checked: Checked, bindings: Mapping[str, Term]) -> str:
+    r"""The query with its parameters bound: a ``VALUES`` block at the start of its first WHERE
+    group, found by the parse. The terms are written by Oxigraph (``str`` of a term is its
+    N-Triples form, escaped), so no value can change the query's structure.
+
+    >>> text = 'SELECT ?x WHERE { ?x ?p ?n }'
+    >>> bind(text, check(text, Guard()), {"n": ox.Literal('a "b"')})
+    'SELECT ?x WHERE { VALUES (?n) { ("a \\"b\\"") } ?x ?p ?n }'
+    """
+    if not bindings:
+        return text
+    if checked.values_at is None:
+        raise ValueError("a query with bound parameters needs a WHERE clause")
+    names = " ".join(f"?{name}" for name in bindings)
+    values = " ".join(str(term) for term in bindings.values())
+    raw = text.encode("utf-8", "surrogatepass")
+    block = f" VALUES ({names}) {{ ({values}) }}".encode()
+    return (raw[: checked.values_at] + block + raw[checked.values_at :]).decode("utf-8", "surrogatepass")
 
 
 @cache
@@ -92,7 +116,12 @@ def _check(text: str, guard: Guard, kind: Kind, prefixes: tuple[tuple[str, str],
     declared = dict(prefixes)
     forms: list[str] = []
     graphs: list[str] = []
+    values_at: int | None = None
     for node in _walk(root):
+        if node.type == "where_clause" and values_at is None:
+            group = _first(node, "group_graph_pattern")
+            if group is not None and group.children:
+                values_at = group.children[0].end_byte
         if node.type == "prefix_declaration":
             name = node.child_by_field_name("namespace") or _first(node, "namespace")
             iri = _first(node, "iri_reference")
@@ -116,7 +145,7 @@ def _check(text: str, guard: Guard, kind: Kind, prefixes: tuple[tuple[str, str],
         raise QueryRefused("this is a SPARQL Update, not a query: send it as 'update' with POST")
     if kind == "update" and not is_update:
         raise QueryRefused("this is a query, not a SPARQL Update: send it as 'query'")
-    return Checked(kind, forms[0].removesuffix("_query"), tuple(dict.fromkeys(graphs)))
+    return Checked(kind, forms[0].removesuffix("_query"), tuple(dict.fromkeys(graphs)), values_at)
 
 
 def _walk(root: Node) -> Iterator[Node]:

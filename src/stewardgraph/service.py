@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Literal, URIRef
-from rdflib.term import Identifier
+from rdflib import URIRef
 
 from stewardgraph.config import Settings
 from stewardgraph.errors import (
     Forbidden,
     ImportRefused,
+    NotAcceptable,
     NotFound,
     ParameterError,
     QueryRefused,
@@ -29,7 +29,8 @@ from stewardgraph.errors import (
     StoreError,
     ValidationFailed,
 )
-from stewardgraph.guard import Guard, check
+from stewardgraph import formats
+from stewardgraph.guard import Guard, Term, bind, check
 from stewardgraph.importing import ImportSpec, run_imports
 from stewardgraph.importing import spec as import_spec
 from stewardgraph.loaders.curated import CuratedData, check_records, curated_files, read_curated
@@ -39,23 +40,17 @@ from stewardgraph.ontology import Ontology
 from stewardgraph.projection import Projection, project
 from stewardgraph.queries import ENTITY_TYPES, Catalogue, NamedQuery
 from stewardgraph.records import SLUG, PartialDate
-from stewardgraph.store import (
-    EXPORT_FORMATS,
-    EmbeddedStore,
-    QueryOptions,
-    QueryResult,
-    Solutions,
-    Store,
-    Table,
-)
+from stewardgraph.rdfgraph import rdflib_graph
+from stewardgraph.store import EmbeddedStore, Limits, QueryOptions, QueryResult, Store, Table
 from stewardgraph.store.base import IRI_PATTERN
-from stewardgraph.store.embedded import rdflib_graph, write_lock
+from stewardgraph.store.embedded import write_lock
 from stewardgraph.store.cypher import CypherResult, CypherStore
 from stewardgraph.store.cypher_sync import SyncReport, sync
-from stewardgraph.vocab import PREFIXES, SG
+from stewardgraph.namespaces import ID, NS, PREFIXES
 
 SHRINK_LIMIT = 0.5  # an import giving less than this share of what its source held is refused
-_CLASS = {"project": SG.Project, "organization": SG.Organization, "foundation": SG.Foundation}
+_KIND: dict[str, formats.Kind] = {"select": "results", "ask": "results", "construct": "rdf", "describe": "rdf"}
+XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
 _RESOLVE = """
 SELECT DISTINCT ?entity WHERE {
   ?entity a ?class .
@@ -110,7 +105,8 @@ def open_store(settings: Settings, *, time_limited: bool = False) -> Store:
 
         return PooledStore(settings.store_dir, workers=settings.query_workers, timeout=settings.query_timeout,
                            max_workers=settings.query_workers_max, memory_bytes=settings.query_memory_mb * 2**20,
-                           respawn_interval=settings.query_respawn_seconds, slow_after=settings.query_slow_seconds)
+                           respawn_interval=settings.query_respawn_seconds, slow_after=settings.query_slow_seconds,
+                           in_memory_max=settings.query_in_memory_max)
     return EmbeddedStore.open(settings.store_dir)
 
 
@@ -286,39 +282,46 @@ class StewardGraph:
         self,
         sparql: str,
         *,
-        bindings: Mapping[str, Identifier] | None = None,
+        bindings: Mapping[str, Term] | None = None,
         timeout: float | None = None,
         default_graphs: Sequence[str] = (),
         named_graphs: Sequence[str] = (),
         prefixes: bool = True,
         row_cap: int | None = None,
+        media: str | None = None,
     ) -> QueryResult:
         """Run read-only SPARQL. The default graph is the union of all graphs, unless
         ``default_graphs`` names some; with ``prefixes`` our prefixes are predeclared.
 
         The text is parsed first (see ``guard``): nothing that would make the engine fetch a URL
-        runs, and graphs named by FROM or the protocol must be graphs of the store."""
+        runs, and graphs named by FROM or the protocol must be graphs of the store. ``bindings``
+        bind variables to terms; ``media`` asks for the result written in that media type
+        (``formats``), else SELECT gives a Table, ASK a bool, CONSTRUCT an N-Triples Document."""
         checked = check(sparql, self.guard, prefixes=PREFIXES if prefixes else {})
+        if media is not None and media not in formats.offered(_KIND[checked.form]):
+            raise NotAcceptable(f"a {checked.form.upper()} query cannot give {media}")
         self._check_graphs(checked.graphs, "query")
         self._check_graphs(default_graphs, "default-graph-uri")
         self._check_graphs(named_graphs, "named-graph-uri")
         options = QueryOptions(
-            row_cap=row_cap or self.settings.row_cap,
-            timeout=self.time_limit(timeout),
-            bindings=dict(bindings or {}),
+            limits=self.limits(timeout, row_cap),
             prefixes=PREFIXES if prefixes else {},
             default_graphs=tuple(default_graphs),
             named_graphs=tuple(named_graphs),
+            media=media,
         )
-        return self.store.query(sparql, options)
+        return self.store.query(bind(sparql, checked, bindings or {}), options)
 
-    def time_limit(self, requested: float | None) -> float:
-        """The time limit of one query: what the request asks for, never above the configured
-        limit nor below its floor."""
+    def form(self, sparql: str) -> str:
+        """What a query gives: select, ask, construct or describe (it is checked on the way)."""
+        return check(sparql, self.guard).form
+
+    def limits(self, timeout: float | None = None, rows: int | None = None) -> Limits:
+        """The limits of one query: the time a request asks for, never above the configured limit
+        nor below its floor, and the row cap."""
         s = self.settings
-        if not requested:
-            return s.query_timeout
-        return min(max(requested, s.query_timeout_floor), s.query_timeout)
+        seconds = s.query_timeout if not timeout else min(max(timeout, s.query_timeout_floor), s.query_timeout)
+        return Limits(timeout=seconds, rows=rows or s.row_cap)
 
     def _check_graphs(self, graphs: Sequence[str], parameter: str) -> None:
         """Graphs a query names must be IRIs of graphs the store holds: the service never fetches one."""
@@ -327,18 +330,19 @@ class StewardGraph:
         for iri in graphs:
             if not IRI_PATTERN.match(iri):
                 raise ParameterError(parameter, f"'{iri}' is not an IRI")
+        checked = check(_HAS_GRAPH, self.guard)
         for iri in dict.fromkeys(graphs):
-            options = QueryOptions(row_cap=1, timeout=self.settings.query_timeout, bindings={"g": URIRef(iri)})
-            if self.store.query(_HAS_GRAPH, options) is not True:
+            text = bind(_HAS_GRAPH, checked, {"g": ox.NamedNode(iri)})
+            if self.store.query(text, QueryOptions(limits=self.limits(rows=1))) is not True:
                 raise QueryRefused(f"{parameter}: <{iri}> is not a graph of this store, and the service "
                                    "never fetches graphs from elsewhere")
 
     def select(self, sparql: str, **kwargs: Any) -> Table:
         """Run a SELECT query and return plain rows."""
         result = self.query(sparql, **kwargs)
-        if not isinstance(result, Solutions):
+        if not isinstance(result, Table):
             raise StewardGraphError("expected a SELECT query")
-        return result.table()
+        return result
 
     def run(
         self, name: str, params: Mapping[str, Any] | None = None, *, timeout: float | None = None,
@@ -352,7 +356,7 @@ class StewardGraph:
             if named.cypher is None:
                 raise NotFound(f"named query '{name}' has no Cypher twin")
             found = self.cypher_store.read(named.cypher, self.cypher_params(named, params or {}),
-                                           timeout=self.time_limit(timeout), row_cap=self.settings.row_cap)
+                                           timeout=self.limits(timeout).timeout, row_cap=self.settings.row_cap)
             table = Table(list(named.columns), [{c: row.get(c) for c in named.columns} for row in found.rows],
                           found.truncated)
         elif engine == "sparql":
@@ -390,19 +394,19 @@ class StewardGraph:
             values[name] = value
         return values
 
-    def bind(self, named: NamedQuery, params: Mapping[str, Any]) -> dict[str, Identifier]:
+    def bind(self, named: NamedQuery, params: Mapping[str, Any]) -> dict[str, Term]:
         """Parameters as RDF terms for SPARQL, keyed by the query variable they bind."""
-        bindings: dict[str, Identifier] = {}
+        bindings: dict[str, Term] = {}
         for name, value in self._values(named, params).items():
             param = named.param(name)
-            if isinstance(value, URIRef):
+            if isinstance(value, ox.NamedNode):
                 bindings[param.variable] = value
             elif param.type == "event_type":
-                bindings[param.variable] = self.ontology.vocabularies.event_types[value]
+                bindings[param.variable] = ox.NamedNode(str(self.ontology.vocabularies.event_types[value]))
             elif isinstance(value, PartialDate):
-                bindings[param.variable] = Literal(value.first_day())
+                bindings[param.variable] = ox.Literal(value.first_day().isoformat(), datatype=XSD_DATE)
             else:
-                bindings[param.variable] = Literal(value)
+                bindings[param.variable] = literal(value)
         return bindings
 
     def cypher_params(self, named: NamedQuery, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -411,8 +415,8 @@ class StewardGraph:
         out: dict[str, Any] = {}
         for param in named.params:
             value = values.get(param.name)
-            if isinstance(value, URIRef):
-                value = str(value)
+            if isinstance(value, ox.NamedNode):
+                value = value.value
             elif isinstance(value, PartialDate):
                 value = value.first_day()
             out[param.name] = value
@@ -432,7 +436,7 @@ class StewardGraph:
     def cypher(self, query: str, parameters: Mapping[str, Any] | None = None, *, timeout: float | None = None,
                graph: bool = False) -> CypherResult:
         """Run read-only Cypher with a time limit and the row cap."""
-        return self.cypher_store.read(query, parameters or {}, timeout=self.time_limit(timeout),
+        return self.cypher_store.read(query, parameters or {}, timeout=self.limits(timeout).timeout,
                                       row_cap=self.settings.row_cap, graph=graph)
 
     def projection(self) -> Projection:
@@ -443,43 +447,53 @@ class StewardGraph:
         and repairs what an interrupted sync left behind."""
         return sync(self.cypher_store, self.projection(), progress=progress)
 
-    def resolve(self, kind: str, value: str, *, parameter: str | None = None) -> URIRef:
+    def resolve(self, kind: str, value: str, *, parameter: str | None = None) -> ox.NamedNode:
         """The IRI of a project or organization given by IRI, id, name or alias (any case).
 
         ``kind`` is project, organization, foundation, or entity (a project or an organization).
         """
-        classes = [SG.Project, SG.Organization] if kind == "entity" else [_CLASS[kind]]
+        kinds = ["project", "organization"] if kind == "entity" else [kind]
         needle = value.strip()
-        candidates: set[URIRef] = set()
-        for cls in classes:
-            id_kind = "project" if cls == SG.Project else "organization"
-            iris = [URIRef(needle)] if "://" in needle else []
+        candidates: set[str] = set()
+        for each in kinds:
+            cls = ox.NamedNode(NS + each.capitalize())
+            id_kind = "project" if each == "project" else "organization"
+            iris = [needle] if "://" in needle and IRI_PATTERN.match(needle) else []
             if re.fullmatch(SLUG, needle.lower()):
-                iris.append(entity(id_kind, needle.lower()))
+                iris.append(f"{ID}{id_kind}/{needle.lower()}")
             for iri in iris:
-                if self.query("ASK WHERE { ?e a ?class }", bindings={"e": iri, "class": cls}) is True:
-                    return iri
-            table = self.select(_RESOLVE, bindings={"class": cls, "needle": Literal(needle.lower())})
-            candidates.update(URIRef(str(row["entity"])) for row in table.rows)
+                if self.query("ASK WHERE { ?e a ?class }", bindings={"e": ox.NamedNode(iri), "class": cls}) is True:
+                    return ox.NamedNode(iri)
+            table = self.select(_RESOLVE, bindings={"class": cls, "needle": ox.Literal(needle.lower())})
+            candidates.update(str(row["entity"]) for row in table.rows)
         if len(candidates) == 1:
-            return candidates.pop()
+            return ox.NamedNode(candidates.pop())
         if not candidates:
             raise ParameterError(parameter or kind, f"no {kind} has the id, name or alias '{value}'")
         raise ParameterError(
             parameter or kind,
-            f"'{value}' is ambiguous: {', '.join(sorted(str(c) for c in candidates))}",
+            f"'{value}' is ambiguous: {', '.join(sorted(candidates))}",
         )
 
     # -- output --------------------------------------------------------------------------------
 
     def export(self, fmt: str) -> bytes:
-        """The whole graph in a format of EXPORT_FORMATS; triple formats merge the graphs."""
-        if fmt not in EXPORT_FORMATS:
-            raise StewardGraphError(f"unknown export format '{fmt}' (use {', '.join(EXPORT_FORMATS)})")
+        """The whole graph in a format of formats.EXPORTS; triple formats merge the graphs."""
+        if fmt not in formats.EXPORTS:
+            raise StewardGraphError(f"unknown export format '{fmt}' (use {', '.join(formats.EXPORTS)})")
         return self.store.dump(fmt)
 
     def stats(self) -> dict[str, Table]:
         return {"graphs": self.select(_STATS), "classes": self.select(_CLASSES)}
+
+
+def literal(value: Any) -> ox.Literal:
+    """A plain Python value as a typed literal."""
+    if isinstance(value, bool):
+        return ox.Literal("true" if value else "false", datatype=ox.NamedNode(formats.XSD + "boolean"))
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=ox.NamedNode(formats.XSD + "integer"))
+    return ox.Literal(str(value))
 
 
 def _refuse_shrink(report: Report, before: int, after: int, allow: bool) -> None:

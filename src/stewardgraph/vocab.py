@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from rdflib import Namespace
-from rdflib.namespace import ClosedNamespace, DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS, TIME, XSD
+from rdflib.namespace import ClosedNamespace
 
-BASE = "https://w3id.org/stewardgraph/"
-ID = Namespace(BASE + "id/")
-GRAPH = Namespace(BASE + "graph/")
+from stewardgraph.namespaces import BASE, NS, PREFIXES
+from stewardgraph.namespaces import GRAPH as GRAPH_BASE
+from stewardgraph.namespaces import ID as ID_BASE
+
+ID = Namespace(ID_BASE)
+GRAPH = Namespace(GRAPH_BASE)
 SPDX = Namespace("http://spdx.org/licenses/")
 SCHEMA = Namespace("https://schema.org/")
 DOAP = Namespace("http://usefulinc.com/ns/doap#")
@@ -27,21 +30,6 @@ TERMS = [
     "EventTypes", "StewardRoles", "MembershipTiers", "DateKinds",
 ]
 
-SG = ClosedNamespace(BASE + "ns#", TERMS)
-
-PREFIXES = {
-    "sg": str(SG),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "xsd": str(XSD),
-    "skos": str(SKOS),
-    "dcterms": str(DCTERMS),
-    "doap": str(DOAP),
-    "org": str(ORG),
-    "prov": str(PROV),
-    "schema": str(SCHEMA),
-    "time": str(TIME),
-    "foaf": str(FOAF),
-}
+SG = ClosedNamespace(NS, TERMS)
 
 __all__ = ["BASE", "DOAP", "GRAPH", "ID", "PREFIXES", "SCHEMA", "SG", "SPDX"]

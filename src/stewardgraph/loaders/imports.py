@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from rdflib import URIRef
+import pyoxigraph as ox
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from stewardgraph.errors import InputError, Problem
@@ -181,7 +181,7 @@ SELECT ?fact ?a ?b ?kind ?date WHERE {
 def known_from(graph: Any, *, skip: str) -> Known:
     """What a graph (a StewardGraph facade) holds outside the named graph ``skip``."""
     known = Known()
-    bindings = {"skip": URIRef(skip)}
+    bindings = {"skip": ox.NamedNode(skip)}
     for row in graph.select(_ENTITIES, bindings=bindings, row_cap=10_000_000).rows:
         kind: Kind = "project" if str(row["class"]).endswith("Project") else "organization"
         entity = known.entities.setdefault((kind, _id(row["e"])), Entity(_id(row["e"]), kind))

@@ -1,25 +1,6 @@
 """Graph stores behind one narrow interface: query, update, load, dump, close."""
 
-from stewardgraph.store.base import (
-    EXPORT_FORMATS,
-    QueryOptions,
-    QueryResult,
-    Solutions,
-    Store,
-    Table,
-    Term,
-    Triples,
-)
+from stewardgraph.store.base import Document, Limits, QueryOptions, QueryResult, Store, Table, Value
 from stewardgraph.store.embedded import EmbeddedStore
 
-__all__ = [
-    "EXPORT_FORMATS",
-    "EmbeddedStore",
-    "QueryOptions",
-    "QueryResult",
-    "Solutions",
-    "Store",
-    "Table",
-    "Term",
-    "Triples",
-]
+__all__ = ["Document", "EmbeddedStore", "Limits", "QueryOptions", "QueryResult", "Store", "Table", "Value"]

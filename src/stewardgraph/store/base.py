@@ -1,55 +1,32 @@
-"""The store interface, the shapes of query results, and parameter binding."""
+"""The store interface and the shapes of what a query returns.
+
+A query runs under one ``Limits`` (time, rows). It returns plain rows (a ``Table``) or ``True``/
+``False``, or, when the caller names a media type, a ``Document``: the result already written in
+that format by the engine (a query worker writes it once; nothing is converted twice).
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal as TypingLiteral
 from typing import Protocol, Union
 
-from rdflib import Literal, URIRef
-from rdflib.term import Identifier
-
 Value = Union[str, int, float, bool, None]
-
-XSD = "http://www.w3.org/2001/XMLSchema#"
-_NUMERIC: dict[str, type[int] | type[float]] = {
-    XSD + "integer": int,
-    XSD + "int": int,
-    XSD + "long": int,
-    XSD + "decimal": float,
-    XSD + "double": float,
-    XSD + "float": float,
-}
+IRI_PATTERN = re.compile(r'^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"{}|\\^`]*$')
 
 
 @dataclass(frozen=True)
-class Term:
-    """An RDF term as in SPARQL JSON results: a uri, a literal or a bnode."""
+class Limits:
+    """How long a query may run, and how many rows (or triples) it may return."""
 
-    type: TypingLiteral["uri", "literal", "bnode"]
-    value: str
-    datatype: str | None = None
-    lang: str | None = None
-
-    def python(self) -> Value:
-        """Plain Python: numbers and booleans as such, everything else as its text."""
-        if self.type == "literal" and self.datatype:
-            if self.datatype in _NUMERIC:
-                try:
-                    number: int | float = _NUMERIC[self.datatype](self.value)
-                    return number
-                except ValueError:
-                    return self.value
-            if self.datatype == XSD + "boolean":
-                return self.value in ("true", "1")
-        return self.value
+    timeout: float
+    rows: int
 
 
 @dataclass(frozen=True)
 class Table:
-    """Rows keyed by column, with plain Python values: what named queries return."""
+    """Rows keyed by column, with plain Python values: what SELECT queries return to code."""
 
     columns: list[str]
     rows: list[dict[str, Value]]
@@ -57,56 +34,37 @@ class Table:
 
 
 @dataclass(frozen=True)
-class Solutions:
-    """The solutions of a SELECT query, as RDF terms."""
+class Document:
+    """A result written in one media type: SPARQL results, or RDF for CONSTRUCT and DESCRIBE."""
 
-    variables: list[str]
-    rows: list[list[Term | None]]
-    truncated: bool = False
-
-    def table(self) -> Table:
-        return Table(
-            list(self.variables),
-            [
-                {v: (t.python() if t is not None else None) for v, t in zip(self.variables, row)}
-                for row in self.rows
-            ],
-            self.truncated,
-        )
-
-
-@dataclass(frozen=True)
-class Triples:
-    """The triples of a CONSTRUCT or DESCRIBE query, as an N-Triples document."""
-
-    ntriples: bytes
-    count: int
+    data: bytes
+    media: str
+    count: int  # rows, triples, or 1 for an ASK answer
     truncated: bool = False
 
 
-QueryResult = Union[Solutions, bool, Triples]
-
-# Export formats by name, with whether they keep named graphs.
-EXPORT_FORMATS = {"turtle": False, "ntriples": False, "nquads": True, "trig": True, "jsonld": True}
+QueryResult = Union[Table, bool, Document]
 
 
 @dataclass(frozen=True)
 class QueryOptions:
-    """How to run one query. Empty graph lists mean: the union of all graphs, all named graphs."""
+    """How to run one query. Empty graph lists mean: the union of all graphs, all named graphs.
 
-    row_cap: int
-    timeout: float | None = None
-    bindings: Mapping[str, Identifier] = field(default_factory=dict)
+    ``media`` asks for a Document in that media type; without it SELECT gives a Table, ASK a
+    bool, CONSTRUCT and DESCRIBE an N-Triples Document."""
+
+    limits: Limits
     prefixes: Mapping[str, str] = field(default_factory=dict)
     default_graphs: Sequence[str] = ()
     named_graphs: Sequence[str] = ()
+    media: str | None = None
 
 
 class Store(Protocol):
     """What the rest of the code needs of a store. The default graph is the union of all graphs."""
 
     def query(self, sparql: str, options: QueryOptions) -> QueryResult:
-        """Run a read-only query."""
+        """Run a read-only query (its parameters already bound in the text)."""
         ...
 
     def update(self, sparql: str) -> None:
@@ -118,46 +76,7 @@ class Store(Protocol):
         ...
 
     def dump(self, fmt: str) -> bytes:
-        """The whole content in one of EXPORT_FORMATS; triple formats merge all graphs."""
+        """The whole content in one of formats.EXPORTS; triple formats merge all graphs."""
         ...
 
     def close(self) -> None: ...
-
-
-_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
-IRI_PATTERN = re.compile(r'^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"{}|\\^`]*$')
-
-
-def bind_values(sparql: str, bindings: Mapping[str, Identifier]) -> str:
-    """Bind variables with a ``VALUES`` block at the start of the query's first WHERE group.
-
-    Values are serialized as RDF terms (IRIs checked, literals escaped), so input can never
-    change the query's structure.
-
-    >>> bind_values('SELECT ?x WHERE { ?x ?p ?n }', {"n": Literal('a "b"')})
-    'SELECT ?x WHERE { VALUES (?n) { ("a \\\\"b\\\\"") }  ?x ?p ?n }'
-    """
-    if not bindings:
-        return sparql
-    match = _WHERE.search(sparql)
-    if match is None:
-        raise ValueError("a query with bound parameters needs a WHERE clause")
-    names = " ".join(f"?{name}" for name in bindings)
-    values = " ".join(_term(term) for term in bindings.values())
-    block = f" VALUES ({names}) {{ ({values}) }} "
-    return sparql[: match.end()] + block + sparql[match.end() :]
-
-
-def _term(term: Identifier) -> str:
-    if isinstance(term, URIRef):
-        if not IRI_PATTERN.match(str(term)):
-            raise ValueError(f"not an IRI: {str(term)!r}")
-        return f"<{term}>"
-    if isinstance(term, Literal):
-        return term.n3()
-    raise TypeError(f"cannot bind {term!r}")
-
-
-def with_prefixes(sparql: str, prefixes: Mapping[str, str]) -> str:
-    """Prepend PREFIX declarations, for engines that cannot take them separately."""
-    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items()) + sparql

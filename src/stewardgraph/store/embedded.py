@@ -10,39 +10,21 @@ from __future__ import annotations
 import fcntl
 import gc
 import os
-import re
 import shutil
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
-import rdflib
 
-from stewardgraph.errors import Busy, QuerySyntaxError, StoreError
-from stewardgraph.store.base import (
-    EXPORT_FORMATS,
-    QueryOptions,
-    QueryResult,
-    Solutions,
-    Term,
-    Triples,
-    bind_values,
-)
-from stewardgraph.vocab import PREFIXES
+from stewardgraph.errors import Busy, StoreError
+from stewardgraph.formats import BY_NAME
+from stewardgraph.namespaces import PREFIXES
+from stewardgraph.store.base import QueryOptions, QueryResult
+from stewardgraph.store.engine import evaluate, syntax_error
 
 POINTER = "CURRENT"
-RDF_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "jsonld": ox.RdfFormat.JSON_LD,
-}
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_POSITION = re.compile(r"error at (\d+):(\d+)")
 
 
 class EmbeddedStore:
@@ -81,33 +63,10 @@ class EmbeddedStore:
         return self._store
 
     def query(self, sparql: str, options: QueryOptions) -> QueryResult:
-        store = self._reader()
-        union = not options.default_graphs
-        try:
-            result = store.query(
-                bind_values(sparql, options.bindings),
-                prefixes=dict(options.prefixes) or None,
-                use_default_graph_as_union=union,
-                default_graph=[ox.NamedNode(g) for g in options.default_graphs] or None,
-                named_graphs=[ox.NamedNode(g) for g in options.named_graphs] or None,
-            )
-        except SyntaxError as exc:
-            raise syntax_error(exc) from exc
-        except (OSError, ValueError, RuntimeError) as exc:
-            raise StoreError(f"query failed: {exc}") from exc
-        return collect(result, options.row_cap)
+        return evaluate(self._reader(), sparql, options)
 
     def dump(self, fmt: str) -> bytes:
-        store = self._reader()
-        rdf_format = RDF_FORMATS[fmt]
-        if EXPORT_FORMATS[fmt]:
-            data = store.dump(format=rdf_format, prefixes=PREFIXES)
-        else:
-            union = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
-            assert isinstance(union, ox.QueryTriples)
-            data = ox.serialize(union, format=rdf_format, prefixes=PREFIXES)
-        assert data is not None  # no output file was given, so the bytes come back
-        return data
+        return dump(self._reader(), fmt)
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -148,52 +107,18 @@ def _update(store: ox.Store, sparql: str) -> None:
         raise StoreError(f"update failed: {exc}") from exc
 
 
-def syntax_error(exc: SyntaxError) -> QuerySyntaxError:
-    """Our error for a parser message, with its line and column when the parser gave them."""
-    message = str(exc)
-    match = _POSITION.search(message)
-    line, column = (int(match.group(1)), int(match.group(2))) if match else (None, None)
-    return QuerySyntaxError(f"malformed query: {message}", line=line, column=column)
-
-
-def collect(result: object, row_cap: int) -> QueryResult:
-    """Turn a pyoxigraph result into ours, stopping after row_cap rows or triples."""
-    if isinstance(result, ox.QueryBoolean):
-        return bool(result)
-    if isinstance(result, ox.QuerySolutions):
-        variables = [v.value for v in result.variables]
-        rows: list[list[Term | None]] = []
-        for solution in result:
-            if len(rows) == row_cap:
-                return Solutions(variables, rows, truncated=True)
-            rows.append([to_term(solution[v]) for v in variables])
-        return Solutions(variables, rows)
-    assert isinstance(result, ox.QueryTriples)
-    triples: list[ox.Triple] = []
-    truncated = False
-    for triple in result:
-        if len(triples) == row_cap:
-            truncated = True
-            break
-        triples.append(triple)
-    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-    return Triples(data, len(triples), truncated)
-
-
-def to_term(term: object) -> Term | None:
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return Term("uri", term.value)
-    if isinstance(term, ox.BlankNode):
-        return Term("bnode", term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Term("literal", term.value, lang=term.language)
-        datatype = term.datatype.value
-        plain = datatype == "http://www.w3.org/2001/XMLSchema#string"
-        return Term("literal", term.value, datatype=None if plain else datatype)
-    return Term("literal", str(term))
+def dump(store: ox.Store, fmt: str) -> bytes:
+    """A store's whole content in an export format; triple formats merge all graphs."""
+    found = BY_NAME[fmt]
+    assert found.rdf is not None
+    if found.quads:
+        data = store.dump(format=found.rdf, prefixes=PREFIXES)
+    else:
+        union = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+        assert isinstance(union, ox.QueryTriples)
+        data = ox.serialize(union, format=found.rdf, prefixes=PREFIXES)
+    assert data is not None  # no output file was given, so the bytes come back
+    return data
 
 
 @contextmanager
@@ -219,26 +144,6 @@ def write_lock(directory: Path, what: str) -> Iterator[None]:
             handle.seek(0)
             handle.truncate()
             fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def rdflib_graph(triples: Iterable[ox.Triple | ox.Quad]) -> rdflib.Graph:
-    """Oxigraph triples as an rdflib graph (for pyshacl and JSON-LD), term by term: rdflib's own
-    N-Triples parser takes time quadratic in the length of a literal."""
-    graph = rdflib.Graph()
-    for triple in triples:
-        graph.add((_rdflib(triple.subject), _rdflib(triple.predicate), _rdflib(triple.object)))
-    return graph
-
-
-def _rdflib(term: Any) -> Any:
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)
-    if term.language:
-        return rdflib.Literal(term.value, lang=term.language)
-    datatype = term.datatype.value
-    return rdflib.Literal(term.value, datatype=None if datatype == _XSD_STRING else rdflib.URIRef(datatype))
 
 
 def current_generation(directory: Path) -> Path | None:

@@ -18,25 +18,22 @@ than ``max_workers`` workers.
 
 from __future__ import annotations
 
-import ctypes
 import multiprocessing
 import os
 import queue
-import resource
 import signal
 import threading
 import time
 from collections import deque
-from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from stewardgraph.errors import QueryRefused, QueryTimeout, StewardGraphError, StoreError
+from stewardgraph.store import worker
 from stewardgraph.store.base import QueryOptions, QueryResult
 from stewardgraph.store.embedded import EmbeddedStore
 
 _STARTUP_SECONDS = 60.0
-_M_ARENA_MAX = -8  # glibc mallopt: fewer malloc arenas, so threads do not reserve 64 MiB each
 
 
 class _WorkerLost(StoreError):
@@ -47,45 +44,14 @@ class _OutOfMemory(QueryRefused):
     """The query needed more memory than a worker may have; the worker died of it."""
 
 
-def _serve(conn: Connection, directory: str, memory_bytes: int) -> None:  # pragma: no cover - runs in a child
-    try:
-        ctypes.CDLL(None).mallopt(_M_ARENA_MAX, 2)
-    except (OSError, AttributeError):
-        pass
-    store = EmbeddedStore.open(Path(directory))
-    try:
-        store.query("ASK { }", QueryOptions(row_cap=1))  # open the store before measuring the worker
-    except StewardGraphError:
-        pass
-    if memory_bytes:
-        with open("/proc/self/status", encoding="ascii") as status:
-            size = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:"))
-        resource.setrlimit(resource.RLIMIT_AS, (size + memory_bytes, resource.getrlimit(resource.RLIMIT_AS)[1]))
-    conn.send(("ready",))
-    while True:
-        try:
-            message = conn.recv()
-        except EOFError:
-            return
-        if message is None:
-            return
-        sparql, options = message
-        try:
-            conn.send(("ok", store.query(sparql, options)))
-        except StewardGraphError as exc:
-            conn.send(("error", exc))
-        except MemoryError:
-            conn.send(("error", QueryRefused("the query needed more memory than one query may use; narrow it")))
-        except Exception as exc:  # noqa: BLE001 - report, never die silently
-            conn.send(("error", StoreError(f"query failed: {exc}")))
-
-
 class _Worker:
-    def __init__(self, context: multiprocessing.context.BaseContext, directory: Path, memory_bytes: int) -> None:
+    def __init__(self, context: multiprocessing.context.BaseContext, directory: Path, memory_bytes: int,
+                 in_memory_max: int) -> None:
         self.memory_bytes = memory_bytes
         self.conn, child = context.Pipe()
         self.process: BaseProcess = context.Process(  # type: ignore[attr-defined]
-            target=_serve, args=(child, str(directory), memory_bytes), daemon=True, name="stewardgraph-query"
+            target=worker.serve, args=(child, str(directory), memory_bytes, in_memory_max), daemon=True,
+            name="stewardgraph-query",
         )
         self.process.start()
         child.close()
@@ -261,14 +227,16 @@ class PooledStore:
     at once: the rest of the pool stays free for quick ones."""
 
     def __init__(self, directory: Path, *, workers: int, timeout: float, max_workers: int | None = None,
-                 memory_bytes: int = 0, respawn_interval: float = 0.1, slow_after: float = 0.5) -> None:
+                 memory_bytes: int = 0, respawn_interval: float = 0.1, slow_after: float = 0.5,
+                 in_memory_max: int = 0) -> None:
         self._directory = directory
         self._timeout = timeout
         self._base = workers
         self._max = max(max_workers or workers, workers)
         self._memory = memory_bytes
+        self._in_memory_max = in_memory_max
         self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload([__name__])
+        self._context.set_forkserver_preload([worker.__name__])
         self._writer = EmbeddedStore.open(directory)
         self._idle = _Idle()
         self._all: list[_Worker] = []
@@ -289,9 +257,9 @@ class PooledStore:
 
     def _start(self) -> _Worker:
         """A new worker; the caller holds the lock and has checked that there is room."""
-        worker = _Worker(self._context, self._directory, self._memory)
-        self._all.append(worker)
-        return worker
+        started = _Worker(self._context, self._directory, self._memory, self._in_memory_max)
+        self._all.append(started)
+        return started
 
     def _acquire(self, timeout: float) -> _Worker:
         with self._lock:
@@ -305,7 +273,7 @@ class PooledStore:
     def query(self, sparql: str, options: QueryOptions) -> QueryResult:
         if self._closed:
             raise StoreError("the store is closed")
-        timeout = min(options.timeout or self._timeout, self._timeout)
+        timeout = min(options.limits.timeout, self._timeout)
         worker = self._acquire(timeout)
         try:
             result = worker.run(sparql, options, timeout, self._slow)

@@ -10,25 +10,19 @@ from __future__ import annotations
 import json
 import math
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
 import pyoxigraph as ox
 
+from stewardgraph import formats
 from stewardgraph.config import Settings
 from stewardgraph.errors import QuerySyntaxError, QueryTimeout, StoreError
-from stewardgraph.store.base import (
-    EXPORT_FORMATS,
-    QueryOptions,
-    QueryResult,
-    Solutions,
-    Term,
-    Triples,
-    bind_values,
-    with_prefixes,
-)
-from stewardgraph.store.embedded import RDF_FORMATS
-from stewardgraph.vocab import GRAPH, PREFIXES
+from stewardgraph.namespaces import GRAPH, PREFIXES
+from stewardgraph.store.base import Document, Limits, QueryOptions, QueryResult, Table
+from stewardgraph.store.embedded import dump
+from stewardgraph.store.engine import NTRIPLES
 
 _ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
 _ALL_QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -86,8 +80,8 @@ class RemoteStore:
         return response
 
     def query(self, sparql: str, options: QueryOptions) -> QueryResult:
-        text = with_prefixes(bind_values(sparql, options.bindings), options.prefixes)
-        timeout = min(options.timeout or self._timeout, self._timeout)
+        text = with_prefixes(sparql, options.prefixes)
+        timeout = min(options.limits.timeout, self._timeout)
         data: dict[str, Any] = {
             "query": text,
             "default-graph-uri": list(options.default_graphs),
@@ -97,13 +91,25 @@ class RemoteStore:
         }
         response = self._send("POST", self.query_url, data=data, headers={"Accept": _ACCEPT}, timeout=timeout)
         kind = response.headers.get("content-type", "").split(";")[0].strip()
+        cap, media = options.limits.rows, options.media
         if kind in ("application/sparql-results+json", "application/json"):
-            return _solutions(json.loads(response.content), options.row_cap)
+            document = json.loads(response.content)
+            if "boolean" in document:
+                answer = bool(document["boolean"])
+                return Document(formats.write_boolean(answer, media), media, 1) if media else answer
+            variables = list(document["head"].get("vars", []))
+            bindings = document["results"]["bindings"]
+            rows = [[_ox(b.get(v)) for v in variables] for b in bindings[:cap]]
+            truncated = len(bindings) > cap
+            if media:
+                return Document(formats.write_solutions(variables, rows, media), media, len(rows), truncated)
+            plain = [dict(zip(variables, map(formats.python, row))) for row in rows]
+            return Table(variables, plain, truncated)
         rdf_format = ox.RdfFormat.N_TRIPLES if kind in ("application/n-triples", "text/plain") else ox.RdfFormat.TURTLE
         triples = list(ox.parse(response.content, format=rdf_format))
-        kept = triples[: options.row_cap]
-        data_nt = ox.serialize(kept, format=ox.RdfFormat.N_TRIPLES) or b""
-        return Triples(data_nt, len(kept), truncated=len(triples) > options.row_cap)
+        kept = triples[:cap]
+        media = media or NTRIPLES
+        return Document(formats.write_triples(kept, media), media, len(kept), truncated=len(triples) > cap)
 
     def update(self, sparql: str) -> None:
         if not self.update_url:
@@ -129,52 +135,40 @@ class RemoteStore:
             self._send("DELETE", self.gsp_url, params={"graph": name})
 
     def _our_graphs(self) -> set[str]:
-        result = self.query(_GRAPHS, QueryOptions(row_cap=1_000_000))
-        assert isinstance(result, Solutions)
-        return {row[0].value for row in result.rows if row[0] and row[0].value.startswith(str(GRAPH))}
+        result = self.query(_GRAPHS, QueryOptions(limits=Limits(self._timeout, 1_000_000)))
+        assert isinstance(result, Table)
+        return {str(row["g"]) for row in result.rows if str(row["g"]).startswith(GRAPH)}
 
     def dump(self, fmt: str) -> bytes:
-        result = self.query(_ALL_QUADS, QueryOptions(row_cap=100_000_000, timeout=self._timeout))
-        assert isinstance(result, Solutions)
-        quads = [
-            ox.Quad(_ox(s), _ox(p), _ox(o), _ox(g) if EXPORT_FORMATS[fmt] else ox.DefaultGraph())  # type: ignore[arg-type]
-            for s, p, o, g in result.rows
-        ]
+        result = self.query(_ALL_QUADS, QueryOptions(limits=Limits(self._timeout, 100_000_000),
+                                                     media=formats.BY_NAME["json"].media[0]))
+        assert isinstance(result, Document)
+        document = json.loads(result.data)
         store = ox.Store()
-        store.extend(quads)
-        graph = None if EXPORT_FORMATS[fmt] else ox.DefaultGraph()
-        return store.dump(format=RDF_FORMATS[fmt], from_graph=graph, prefixes=PREFIXES) or b""
+        store.extend(
+            ox.Quad(_ox(b["s"]), _ox(b["p"]), _ox(b["o"]), _ox(b["g"]))  # type: ignore[arg-type]
+            for b in document["results"]["bindings"]
+        )
+        return dump(store, fmt)
 
     def close(self) -> None:
         self._client.close()
 
 
-def _solutions(document: dict[str, Any], row_cap: int) -> Solutions | bool:
-    if "boolean" in document:
-        return bool(document["boolean"])
-    variables = list(document["head"].get("vars", []))
-    bindings = document["results"]["bindings"]
-    rows = [[_term(b.get(v)) for v in variables] for b in bindings[:row_cap]]
-    return Solutions(variables, rows, truncated=len(bindings) > row_cap)
+def with_prefixes(sparql: str, prefixes: Mapping[str, str]) -> str:
+    """Prepend PREFIX declarations: the protocol cannot carry them separately."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items()) + sparql
 
 
-def _term(value: dict[str, str] | None) -> Term | None:
+def _ox(value: dict[str, str] | None) -> ox.NamedNode | ox.BlankNode | ox.Literal | None:
+    """A term of SPARQL JSON results as Oxigraph's."""
     if value is None:
         return None
-    kind = "literal" if value["type"] == "typed-literal" else value["type"]
+    if value["type"] == "uri":
+        return ox.NamedNode(value["value"])
+    if value["type"] == "bnode":
+        return ox.BlankNode(value["value"])
+    if "xml:lang" in value:
+        return ox.Literal(value["value"], language=value["xml:lang"])
     datatype = value.get("datatype")
-    if datatype == "http://www.w3.org/2001/XMLSchema#string":
-        datatype = None
-    return Term(kind, value["value"], datatype=datatype, lang=value.get("xml:lang"))  # type: ignore[arg-type]
-
-
-def _ox(term: Term | None) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    assert term is not None
-    if term.type == "uri":
-        return ox.NamedNode(term.value)
-    if term.type == "bnode":
-        return ox.BlankNode(term.value)
-    if term.lang:
-        return ox.Literal(term.value, language=term.lang)
-    return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype) if term.datatype else None)
-
+    return ox.Literal(value["value"], datatype=ox.NamedNode(datatype) if datatype else None)

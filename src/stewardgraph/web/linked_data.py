@@ -9,19 +9,19 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Request
 from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 import pyoxigraph as ox
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from stewardgraph import entities, formats
 from stewardgraph.errors import NotFound, ParameterError
-from stewardgraph.loaders.rdf import entity
+from stewardgraph.namespaces import ID, NS, PREFIXES
 from stewardgraph.ontology import ONTOLOGY_FILE
+from stewardgraph.rdfgraph import rdflib_graph
 from stewardgraph.service import StewardGraph
-from stewardgraph.store import Triples
-from stewardgraph.store.embedded import rdflib_graph
-from stewardgraph.vocab import PREFIXES, SG
+from stewardgraph.store import Document
+from stewardgraph.store.engine import NTRIPLES
 from stewardgraph.web.deps import Graph as GraphDep
 from stewardgraph.web.html import clip, compact, escape, link, page, table
 from stewardgraph.web.limits import Budget
@@ -79,44 +79,44 @@ async def resolve(
         raise NotFound(f"no kind of entity '{kind}' (known: {', '.join(KINDS)})")
     if not re.fullmatch(r"[a-z0-9]+(-+[a-z0-9]+)*", slug):
         raise ParameterError("slug", f"'{slug[:80]}' is not an id: ids are lower-case letters, digits and hyphens")
-    iri = entity(kind, slug)
+    iri = ox.NamedNode(f"{ID}{kind}/{slug}")
     media = formats.negotiate(request.headers.get("accept"), _PAGE_TYPES)
-    triples = await run_in_threadpool(lambda: graph.query(_DESCRIBE, bindings={"s": iri}))
-    assert isinstance(triples, Triples)
-    if triples.count == 0:
-        raise NotFound(f"nothing is known about {iri}")
+    ask = NTRIPLES if media in ("text/html", "application/ld+json") else media
+    found = await run_in_threadpool(lambda: graph.query(_DESCRIBE, bindings={"s": iri}, media=ask))
+    assert isinstance(found, Document)
+    if found.count == 0:
+        raise NotFound(f"nothing is known about {iri.value}")
     if media == "text/html":
         budget = Budget(graph.settings.query_timeout, "page")
-        return HTMLResponse(await run_in_threadpool(_entity_page, graph, iri, kind, triples, budget))
+        return HTMLResponse(await run_in_threadpool(_entity_page, graph, iri, kind, found, budget))
     if media == "application/ld+json":
-        return Response(_jsonld(triples, str(request.url_for("context"))), media_type=media)
-    return Response(formats.write_rdf(triples, media), media_type=media)
+        return Response(_jsonld(found, str(request.url_for("context"))), media_type=media)
+    return Response(found.data, media_type=media)
 
 
-def _jsonld(triples: Triples, context_url: str) -> bytes:
-    g = rdflib_graph(ox.parse(triples.ntriples, format=ox.RdfFormat.N_TRIPLES))
+def _jsonld(triples: Document, context_url: str) -> bytes:
+    g = rdflib_graph(ox.parse(triples.data, format=ox.RdfFormat.N_TRIPLES))
     document = json.loads(g.serialize(format="json-ld", context=CONTEXT, auto_compact=True))
     document["@context"] = context_url
     return json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")
 
 
-def _entity_page(graph: StewardGraph, iri: URIRef, kind: str, triples: Triples, budget: Budget) -> str:
+def _entity_page(graph: StewardGraph, iri: ox.NamedNode, kind: str, triples: Document, budget: Budget) -> str:
     labels = {str(r["term"]): str(r["label"]) for r in graph.select(_LABELS, bindings={"s": iri}).rows}
     budget.check()
-    facts = [(t.predicate.value, t.object) for t in ox.parse(triples.ntriples, format=ox.RdfFormat.N_TRIPLES)
-             if isinstance(t.subject, ox.NamedNode) and t.subject.value == str(iri)]
-    title = next((o.value for p, o in facts if p == str(RDFS.label)), str(iri))
+    facts = [(t.predicate.value, t.object) for t in ox.parse(triples.data, format=ox.RdfFormat.N_TRIPLES)
+             if t.subject == iri]
+    title = next((o.value for p, o in facts if p == str(RDFS.label)), iri.value)
 
     def show(term: Any) -> str:
         if isinstance(term, ox.NamedNode):
-            term = URIRef(term.value)
-        if isinstance(term, URIRef):
-            return link(str(term), labels.get(str(term), compact(str(term))))
+            return link(term.value, labels.get(term.value, compact(term.value)))
         return escape(clip(term.value))
 
     facts.sort(key=lambda po: (labels.get(po[0], po[0]), str(po[1].value)))
-    body = [f'<p class="muted">{escape(str(iri))} · {escape(kind)}</p>']
-    body.append(table(["property", "value"], [[show(URIRef(p)), show(o)] for p, o in facts if p != str(SG.source)]))
+    body = [f'<p class="muted">{escape(iri.value)} · {escape(kind)}</p>']
+    body.append(table(["property", "value"],
+                      [[show(ox.NamedNode(p)), show(o)] for p, o in facts if p != NS + "source"]))
     budget.check()
     if kind == "project":
         detail = entities.project(graph, iri)
@@ -139,7 +139,8 @@ def _entity_page(graph: StewardGraph, iri: URIRef, kind: str, triples: Triples, 
         body.append("<h2>Referenced by</h2>")
         body.append(table(
             ["subject", "property"],
-            [[link(str(r["s"]), clip(str(r["label"] or r["s"]))), show(URIRef(str(r["p"])))] for r in incoming.rows],
+            [[link(str(r["s"]), clip(str(r["label"] or r["s"]))), show(ox.NamedNode(str(r["p"])))]
+             for r in incoming.rows],
         ))
     sources = graph.select(
         "SELECT ?url ?title WHERE { ?e sg:source ?s . ?s sg:url ?url . OPTIONAL { ?s dcterms:title ?title } } ORDER BY ?url",
@@ -183,7 +184,7 @@ def namespace() -> RedirectResponse:
 
 
 def _ontology_page(g: Graph) -> str:
-    ns = str(SG)
+    ns = str(NS)
 
     def name(term: Any) -> str:
         text = str(term)

@@ -83,6 +83,6 @@ async def run(name: str, request: Request, graph: Graph) -> Response:
         table = await run_in_threadpool(call)
     headers = {TRUNCATED: "true"} if table.truncated else {}
     if media == "text/csv":
-        return Response(formats.table_csv(table), media_type="text/csv", headers=headers)
+        return Response(formats.table_csv(table.columns, table.rows), media_type="text/csv", headers=headers)
     body = {"columns": table.columns, "rows": table.rows, "truncated": table.truncated}
     return JSONResponse(body, headers=headers)

@@ -9,7 +9,7 @@ from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 
 from stewardgraph import entities
-from rdflib import URIRef
+import pyoxigraph as ox
 
 from stewardgraph.errors import NotFound, ParameterError
 from stewardgraph.service import StewardGraph
@@ -38,7 +38,7 @@ def _date(value: str | None, parameter: str) -> Any:
         raise ParameterError(parameter, str(exc)) from None
 
 
-def _find(graph: StewardGraph, kind: str, id: str) -> URIRef:
+def _find(graph: StewardGraph, kind: str, id: str) -> ox.NamedNode:
     """The entity a path names by id, name or alias; an unknown one is a 404."""
     try:
         return graph.resolve(kind, id, parameter="id")

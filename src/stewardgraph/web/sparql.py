@@ -2,37 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import json
+from typing import Annotated, Any
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, VOID, XSD
+import pyoxigraph as ox
 
 from stewardgraph import formats
 from stewardgraph.errors import ParameterError, UnsupportedMediaType
 from stewardgraph.service import StewardGraph
-from stewardgraph.store import Solutions, Table, Triples
+from stewardgraph.store import Document, Table
 from stewardgraph.web.deps import TRUNCATED, seconds
 from stewardgraph.web.deps import Graph as GraphDep
-from stewardgraph.web.html import escape, page, table
+from stewardgraph.web.html import escape, link, page, table
 from stewardgraph.web.limits import text
 
 router = APIRouter(tags=["SPARQL"])
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-FORMATS = Namespace("http://www.w3.org/ns/formats/")
-_RESULT_TYPES = [
-    "application/sparql-results+json",
-    "application/sparql-results+xml",
-    "text/csv",
-    "text/tab-separated-values",
-    "application/json",
-    "application/xml",
-    "text/xml",
-]
-_RDF_TYPES = list(formats.RDF)
+_JSON = "application/sparql-results+json"
+SD = "http://www.w3.org/ns/sparql-service-description#"
+VOID = "http://rdfs.org/ns/void#"
+FORMATS_NS = "http://www.w3.org/ns/formats/"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _EXAMPLE = """PREFIX sg: <https://w3id.org/stewardgraph/ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?steward ?since ?until WHERE {
@@ -65,36 +58,33 @@ async def _answer(
         return PlainTextResponse("update applied\n")
     if query is None:
         return await _description(request, graph)
+    form = graph.form(query)
+    kind: formats.Kind = "rdf" if form in ("construct", "describe") else "results"
+    offered = formats.offered(kind) + (["text/html"] if form == "select" else [])
+    media = formats.negotiate(_accept(request, hint, kind), offered)
     result = await run_in_threadpool(
         lambda: graph.query(
             query,
             timeout=seconds(timeout),
             default_graphs=default_graphs,
             named_graphs=named_graphs,
+            media=_JSON if media == "text/html" else media,
         )
     )
-    accept = _accept(request, hint)
-    headers = {TRUNCATED: "true"} if getattr(result, "truncated", False) else {}
-    if isinstance(result, Triples):
-        media = formats.negotiate(accept, _RDF_TYPES)
-        return Response(formats.write_rdf(result, media), media_type=media, headers=headers)
-    offered = _RESULT_TYPES + (["text/html"] if isinstance(result, Solutions) else [])
-    media = formats.negotiate(accept, offered)
+    assert isinstance(result, Document)
+    headers = {TRUNCATED: "true"} if result.truncated else {}
     if media == "text/html":
-        assert isinstance(result, Solutions)
-        return HTMLResponse(_results_page(query, result), headers=headers)
-    return Response(formats.write_results(result, media), media_type=media, headers=headers)
+        return HTMLResponse(_results_page(query, json.loads(result.data), result.truncated), headers=headers)
+    return Response(result.data, media_type=media, headers=headers)
 
 
-def _accept(request: Request, hint: str | None) -> str | None:
+def _accept(request: Request, hint: str | None, kind: formats.Kind) -> str | None:
     """The Accept header; a `format`/`output` parameter (as SPARQLWrapper sends) decides only
     when the header names no specific type."""
     accept = request.headers.get("accept")
     specific = accept and any(not part.strip().startswith("*/*") for part in accept.split(",") if part.strip())
     if hint and not specific:
-        media = formats.ALIASES.get(hint.lower(), hint.lower())
-        if media in formats.RESULTS or media in formats.RDF:
-            return media
+        return formats.from_hint(hint, kind) or accept
     return accept
 
 
@@ -188,63 +178,56 @@ async def sparql_post(request: Request, graph: GraphDep) -> Response:
 
 
 async def _description(request: Request, graph: StewardGraph) -> Response:
-    media = formats.negotiate(request.headers.get("accept"), ["text/turtle", *_RDF_TYPES[1:], "text/html"])
+    media = formats.negotiate(request.headers.get("accept"), [*formats.offered("rdf"), "text/html"])
     if media == "text/html":
         return HTMLResponse(_form_page())
     stats = await run_in_threadpool(graph.stats)
-    endpoint = URIRef(str(request.url_for("sparql_get")))
-    g = _service_description(endpoint, stats, writable=graph.settings.update_token is not None)
-    data = g.serialize(format=_RDFLIB_FORMATS[media], encoding="utf-8")
-    return Response(data, media_type=media)
+    endpoint = ox.NamedNode(str(request.url_for("sparql_get")))
+    triples = _service_description(endpoint, stats, writable=graph.settings.update_token is not None)
+    return Response(formats.write_triples(triples, media), media_type=media)
 
 
-_RDFLIB_FORMATS = {
-    "text/turtle": "turtle",
-    "application/n-triples": "nt",
-    "text/plain": "nt",
-    "application/ld+json": "json-ld",
-    "application/rdf+xml": "xml",
-    "application/n-quads": "nt",  # a default-graph-only dataset is valid N-Quads as N-Triples
-    "application/trig": "turtle",  # likewise, Turtle is valid TriG
-}
+def _service_description(endpoint: ox.NamedNode, stats: dict[str, Table], *, writable: bool) -> list[ox.Triple]:
+    """SPARQL 1.1 Service Description, with VoID statistics of the dataset."""
+    out: list[ox.Triple] = []
 
+    def add(s: ox.NamedNode | ox.BlankNode, p: str, o: ox.NamedNode | ox.BlankNode | ox.Literal) -> None:
+        out.append(ox.Triple(s, ox.NamedNode(p), o))
 
-def _service_description(endpoint: URIRef, stats: dict[str, Table], *, writable: bool) -> Graph:
-    g = Graph()
-    g.bind("sd", SD)
-    g.bind("void", VOID)
-    g.bind("formats", FORMATS)
-    g.add((endpoint, RDF.type, SD.Service))
-    g.add((endpoint, SD.endpoint, endpoint))
-    g.add((endpoint, SD.supportedLanguage, SD.SPARQL11Query))
+    def count(value: object) -> ox.Literal:
+        return ox.Literal(str(int(str(value))), datatype=ox.NamedNode(formats.XSD + "integer"))
+
+    add(endpoint, RDF_TYPE, ox.NamedNode(SD + "Service"))
+    add(endpoint, SD + "endpoint", endpoint)
+    add(endpoint, SD + "supportedLanguage", ox.NamedNode(SD + "SPARQL11Query"))
     if writable:
-        g.add((endpoint, SD.supportedLanguage, SD.SPARQL11Update))
-    g.add((endpoint, SD.feature, SD.UnionDefaultGraph))
+        add(endpoint, SD + "supportedLanguage", ox.NamedNode(SD + "SPARQL11Update"))
+    add(endpoint, SD + "feature", ox.NamedNode(SD + "UnionDefaultGraph"))
     for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
                  "Turtle", "N-Triples", "JSON-LD", "RDF_XML", "N-Quads", "TriG"):
-        g.add((endpoint, SD.resultFormat, FORMATS[name]))
-    dataset, default = BNode(), BNode()
-    g.add((endpoint, SD.defaultDataset, dataset))
-    g.add((dataset, RDF.type, SD.Dataset))
-    g.add((dataset, RDF.type, VOID.Dataset))
-    g.add((dataset, SD.defaultGraph, default))
-    g.add((default, RDF.type, SD.Graph))
+        add(endpoint, SD + "resultFormat", ox.NamedNode(FORMATS_NS + name))
+    dataset, default = ox.BlankNode(), ox.BlankNode()
+    add(endpoint, SD + "defaultDataset", dataset)
+    add(dataset, RDF_TYPE, ox.NamedNode(SD + "Dataset"))
+    add(dataset, RDF_TYPE, ox.NamedNode(VOID + "Dataset"))
+    add(dataset, SD + "defaultGraph", default)
+    add(default, RDF_TYPE, ox.NamedNode(SD + "Graph"))
     graphs = stats["graphs"].rows
     total = sum(int(str(row["triples"])) for row in graphs)
-    g.add((default, VOID.triples, Literal(total, datatype=XSD.integer)))
-    g.add((dataset, VOID.triples, Literal(total, datatype=XSD.integer)))
+    add(default, VOID + "triples", count(total))
+    add(dataset, VOID + "triples", count(total))
     for row in stats["classes"].rows:
-        partition = BNode()
-        g.add((dataset, VOID.classPartition, partition))
-        g.add((partition, VOID["class"], URIRef(str(row["class"]))))
-        g.add((partition, VOID.entities, Literal(int(str(row["instances"])), datatype=XSD.integer)))
+        partition = ox.BlankNode()
+        add(dataset, VOID + "classPartition", partition)
+        add(partition, VOID + "class", ox.NamedNode(str(row["class"])))
+        add(partition, VOID + "entities", count(row["instances"]))
     for row in graphs:
-        named, inner = BNode(), BNode()
-        g.add((dataset, SD.namedGraph, named))
-        g.add((named, SD.name, URIRef(str(row["graph"]))))
-        g.add((named, SD.graph, inner))
-        g.add((inner, VOID.triples, Literal(int(str(row["triples"])), datatype=XSD.integer)))
-    return g
+        named, inner = ox.BlankNode(), ox.BlankNode()
+        add(dataset, SD + "namedGraph", named)
+        add(named, SD + "name", ox.NamedNode(str(row["graph"])))
+        add(named, SD + "graph", inner)
+        add(inner, VOID + "triples", count(row["triples"]))
+    return out
 
 
 def _form_page() -> str:
@@ -261,11 +244,18 @@ def _form_page() -> str:
     return page("SPARQL endpoint", body)
 
 
-def _results_page(query: str, result: Solutions) -> str:
-    rows = [[escape(t.value) if t else "" for t in row] for row in result.rows]
-    note = "<p>Truncated at the row cap.</p>" if result.truncated else ""
+def _results_page(query: str, document: dict[str, Any], truncated: bool) -> str:
+    variables = document["head"]["vars"]
+    rows = [[_cell(binding.get(v)) for v in variables] for binding in document["results"]["bindings"]]
+    note = "<p>Truncated at the row cap.</p>" if truncated else ""
     body = (
         f'<form method="get" action="/sparql"><textarea name="query">{escape(query)}</textarea>'
-        f"<p><button>Run</button></p></form><p>{len(rows)} rows</p>{note}{table(result.variables, rows)}"
+        f"<p><button>Run</button></p></form><p>{len(rows)} rows</p>{note}{table(variables, rows)}"
     )
     return page("SPARQL results", body)
+
+
+def _cell(term: dict[str, str] | None) -> str:
+    if term is None:
+        return ""
+    return link(term["value"]) if term["type"] == "uri" else escape(term["value"])
