@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -131,3 +133,14 @@ def test_installed_console_script(tmp_path: Path) -> None:
         capture_output=True, text=True, timeout=120, check=False,
     )
     assert [row["event_type"] for row in json.loads(done.stdout)] == ["creation", "donation"]
+
+
+def test_a_query_stops_at_the_time_limit(built, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    script = Path(sys.executable).parent / "stewardgraph"
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    started = time.monotonic()
+    done = subprocess.run([str(script), "--data-dir", str(tmp_path / "data"), "query", slow], capture_output=True,
+                          text=True, timeout=60, env={**os.environ, "STEWARDGRAPH_QUERY_TIMEOUT": "1"})
+    assert done.returncode == 1
+    assert "the query ran out of time after 1 s and was stopped" in done.stderr
+    assert time.monotonic() - started < 10  # 1 s of query, plus starting Python and the worker

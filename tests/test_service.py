@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import time
+
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from stewardgraph import Settings, StewardGraph
-from stewardgraph.errors import ParameterError, StoreError, ValidationFailed
+from stewardgraph.errors import ParameterError, QueryTimeout, StoreError, ValidationFailed
 from stewardgraph.vocab import ID, SG
 
 
@@ -136,3 +138,17 @@ def test_row_cap_flags_truncation(settings: Settings) -> None:
     result = graph.select("SELECT ?s WHERE { ?s ?p ?o }")
     assert len(result.rows) == 3 and result.truncated
     assert SG.Project  # the namespace is importable and closed
+
+
+def test_library_queries_on_disk_stop_at_the_time_limit(disk_settings: Settings) -> None:
+    graph = StewardGraph(disk_settings.model_copy(update={"query_timeout": 1.0}))
+    try:
+        graph.build()
+        assert graph.run("foundation-tree").rows  # the worker has started
+        started = time.monotonic()
+        with pytest.raises(QueryTimeout, match="ran out of time after 1 s"):
+            graph.query("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }")
+        assert time.monotonic() - started < 3
+        assert graph.run("foundation-tree").rows  # and a fresh worker answers
+    finally:
+        graph.close()

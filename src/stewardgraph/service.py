@@ -91,8 +91,11 @@ class Compiled:
 Progress = Callable[[str], None]
 
 
-def open_store(settings: Settings, *, time_limited: bool = False) -> Store:
-    """The store the settings describe. ``time_limited`` puts the embedded store behind workers."""
+def open_store(settings: Settings, *, serving: bool = False) -> Store:
+    """The store the settings describe. Queries on the embedded on-disk store run in worker
+    processes, under the time limit: for the service ``serving`` starts its workers now, for the
+    command line and the library the first query starts one. (An in-memory store runs queries in
+    the calling thread and cannot stop them.)"""
     if settings.backend == "remote":
         from stewardgraph.store.remote import RemoteStore
 
@@ -100,14 +103,12 @@ def open_store(settings: Settings, *, time_limited: bool = False) -> Store:
         return remote
     if settings.in_memory:
         return EmbeddedStore()
-    if time_limited:
-        from stewardgraph.store.pool import PooledStore
+    from stewardgraph.store.pool import PooledStore
 
-        return PooledStore(settings.store_dir, workers=settings.query_workers, timeout=settings.query_timeout,
-                           max_workers=settings.query_workers_max, memory_bytes=settings.query_memory_mb * 2**20,
-                           respawn_interval=settings.query_respawn_seconds, slow_after=settings.query_slow_seconds,
-                           in_memory_max=settings.query_in_memory_max)
-    return EmbeddedStore.open(settings.store_dir)
+    return PooledStore(settings.store_dir, workers=settings.query_workers if serving else 0,
+                       timeout=settings.query_timeout, max_workers=settings.query_workers_max,
+                       memory_bytes=settings.query_memory_mb * 2**20, respawn_interval=settings.query_respawn_seconds,
+                       slow_after=settings.query_slow_seconds, in_memory_max=settings.query_in_memory_max)
 
 
 class StewardGraph:

@@ -263,10 +263,11 @@ class PooledStore:
 
     def _acquire(self, timeout: float) -> _Worker:
         with self._lock:
+            starting = not self._all  # the first worker: its start does not count against the query
             if self._idle.empty() and len(self._all) < self._max and self._spawns.take():
                 self._start_in_background()
         try:
-            return self._idle.get(timeout=timeout)
+            return self._idle.get(timeout=timeout + (_STARTUP_SECONDS if starting else 0))
         except queue.Empty:
             raise QueryTimeout(f"no query worker was free within {timeout:g} s") from None
 

@@ -73,7 +73,7 @@ def create_app(settings: Settings | None = None, *, graph: StewardGraph | None =
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        served = graph or StewardGraph(settings, store=open_store(settings, time_limited=True))
+        served = graph or StewardGraph(settings, store=open_store(settings, serving=True))
         app.state.graph = served
         app.state.neo4j_threads = anyio.CapacityLimiter(2 * settings.neo4j_concurrency)
         try:
