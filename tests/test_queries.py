@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -190,3 +191,14 @@ def test_header_is_typed(tmp_path: Path) -> None:
 
 def test_shipped_catalogue_loads() -> None:
     assert len(Catalogue.load(resource_dir("queries"))) >= 10
+
+
+def test_no_sparql_outside_queries() -> None:
+    """Every query the code runs is a file in queries/ (the parser module, which cuts queries to a
+    page or counts them, is the one exception, with its doctests)."""
+    package = Path(__file__).resolve().parent.parent / "src" / "stewardgraph"
+    found = [f"{path.relative_to(package)}:{number}"
+             for path in sorted(package.rglob("*.py")) if path.name != "guard.py"
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if re.search(r"\bWHERE\s*\{", line)]
+    assert found == []

@@ -10,7 +10,7 @@ import neo4j
 import pytest
 
 from stewardgraph import StewardGraph
-from stewardgraph.errors import Forbidden, QueryTimeout, StoreError
+from stewardgraph.errors import Forbidden, ParameterError, QueryTimeout, StoreError
 
 from .conftest import build_store, service_settings
 from .test_web_named_queries import CALLS
@@ -84,8 +84,8 @@ def test_cypher_twins_give_identical_rows(synced: StewardGraph, name: str, param
 
 
 def test_every_named_query_has_a_twin(synced: StewardGraph) -> None:
-    assert all(q.cypher for q in synced.catalogue)
-    assert {name for name, _ in CALLS} == {q.name for q in synced.catalogue}
+    assert all(q.cypher for q in synced.catalogue.public())
+    assert {name for name, _ in CALLS} == {q.name for q in synced.catalogue.public()}
 
 
 @pytest.mark.parametrize(
@@ -143,3 +143,19 @@ def test_unreachable_neo4j_is_a_store_error(served_dir: Path) -> None:
 
 def test_built_store_helper_is_isolated(tmp_path: Path) -> None:
     assert (build_store(tmp_path) / "store").is_dir()
+
+
+def test_a_neo4j_only_deployment_resolves_names_in_neo4j(synced: StewardGraph, tmp_path: Path) -> None:
+    """No RDF store at all: names and aliases are resolved by the Cypher twins of the internal
+    queries resolve-name and is-a."""
+    alone = StewardGraph(service_settings(tmp_path / "nothing-built", neo4j_uri=synced.settings.bolt_uri,
+                                          neo4j_password=synced.settings.neo4j_password, query_backend="neo4j"))
+    try:
+        rows = alone.run("steward-at", {"project": "WIDGETS", "date": "2016"}).rows
+        assert rows == synced.run("steward-at", {"project": "widget", "date": "2016"}, backend="sparql").rows
+        assert alone.run("foundation-board", {"foundation": "WF"}).rows == \
+            synced.run("foundation-board", {"foundation": "WF"}, backend="sparql").rows
+        with pytest.raises(ParameterError, match="no project has the id, name or alias 'nothing'"):
+            alone.run("steward-at", {"project": "nothing"})
+    finally:
+        alone.close()

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from stewardgraph import Settings, StewardGraph
+from stewardgraph.store import QueryOptions, QueryResult, Table
+from stewardgraph.web import create_app
+
 
 def test_projects_with_filters(client: TestClient) -> None:
     everything = client.get("/projects").json()
@@ -92,3 +96,28 @@ def test_errors_share_one_shape(client: TestClient) -> None:
         error = response.json()["error"]
         assert error["status"] == status and error["type"] == kind and error["message"]
     assert client.get("/projects", params={"limit": 0}).json()["error"]["parameter"] == "limit"
+
+
+def test_lists_fetch_one_page_and_one_row_more(settings: Settings) -> None:
+    graph = StewardGraph(settings)
+    graph.build()
+    seen: list[tuple[str, int]] = []
+    query = graph.store.query
+
+    def spy(sparql: str, options: QueryOptions) -> QueryResult:
+        result = query(sparql, options)
+        if isinstance(result, Table):
+            seen.append((sparql, len(result.rows)))
+        return result
+
+    graph.store.query = spy  # type: ignore[method-assign]
+    with TestClient(create_app(graph=graph)) as client:
+        body = client.get("/projects", params={"limit": 2}).json()
+        assert [p["name"] for p in body["items"]] == ["Gadget", "Gizmo"]
+        assert body["total"] == 4 and body["next"] is not None
+        listed = [(text, rows) for text, rows in seen if "LIMIT 3 OFFSET 0" in text]
+        assert listed and all(rows <= 3 for _, rows in listed)
+        assert all(rows <= 4 for _, rows in seen)  # nothing asked for every project
+        last = client.get("/projects", params={"limit": 2, "offset": 2}).json()
+        assert [p["name"] for p in last["items"]] == ["OpenGizmo", "Widget"] and last["next"] is None
+    graph.close()

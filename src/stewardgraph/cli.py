@@ -214,12 +214,13 @@ def stats(ctx: click.Context) -> None:
 
 
 @main.command("queries")
+@click.option("--all", "everything", is_flag=True, help="Also the internal read models behind the REST resources.")
 @click.pass_context
-def list_queries(ctx: click.Context) -> None:
+def list_queries(ctx: click.Context, everything: bool) -> None:
     """List the named queries and their parameters."""
     with _graph(ctx) as graph:
         table = RichTable("name", "parameters", "columns", "title")
-        for named in graph.catalogue:
+        for named in (list(graph.catalogue) if everything else graph.catalogue.public()):
             params = ", ".join(
                 f"{p.name}:{p.type}" + ("" if p.required else f"={p.default or '(optional)'}")
                 for p in named.params

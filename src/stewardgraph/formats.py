@@ -14,7 +14,6 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
-from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
@@ -227,6 +226,17 @@ def write_boolean(value: bool, media: str) -> bytes:
                 f"</head>\n<boolean>{word}</boolean>\n</sparql>\n").encode()
     # not in the CSV/TSV specs; this is what Jena writes
     return f"_askResult\r\n{'true' if value else 'false'}\r\n".encode()
+
+
+def escape(text: str) -> str:
+    """Text for XML content (as xml.sax.saxutils does, without importing urllib for it)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def quoteattr(text: str) -> str:
+    """Text as a double-quoted XML attribute value."""
+    return '"' + escape(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\r", "&#13;").replace(
+        "\t", "&#9;") + '"'
 
 
 def _text(term: Term) -> str:

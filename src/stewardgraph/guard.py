@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Literal
@@ -70,24 +70,67 @@ class Checked:
     values_at: int | None = None
 
 
-def bind(text: str, checked: Checked, bindings: Mapping[str, Term]) -> str:
+def bind(text: str, checked: Checked, bindings: Mapping[str, Term | Sequence[Term]]) -> str:
     r"""The query with its parameters bound: a ``VALUES`` block at the start of its first WHERE
     group, found by the parse. The terms are written by Oxigraph (``str`` of a term is its
-    N-Triples form, escaped), so no value can change the query's structure.
+    N-Triples form, escaped), so no value can change the query's structure. A list of terms
+    binds its variable to each of them in turn.
 
     >>> text = 'SELECT ?x WHERE { ?x ?p ?n }'
     >>> bind(text, check(text, Guard()), {"n": ox.Literal('a "b"')})
     'SELECT ?x WHERE { VALUES (?n) { ("a \\"b\\"") } ?x ?p ?n }'
+    >>> bind(text, check(text, Guard()), {"x": [ox.NamedNode("http://e/a"), ox.NamedNode("http://e/b")]})
+    'SELECT ?x WHERE { VALUES ?x { <http://e/a> <http://e/b> } ?x ?p ?n }'
     """
     if not bindings:
         return text
     if checked.values_at is None:
         raise ValueError("a query with bound parameters needs a WHERE clause")
-    names = " ".join(f"?{name}" for name in bindings)
-    values = " ".join(str(term) for term in bindings.values())
+    single = {k: v for k, v in bindings.items() if not isinstance(v, (list, tuple))}
+    blocks = []
+    if single:
+        names = " ".join(f"?{name}" for name in single)
+        blocks.append(f" VALUES ({names}) {{ ({' '.join(str(term) for term in single.values())}) }}")
+    for name, terms in bindings.items():
+        if isinstance(terms, (list, tuple)):
+            blocks.append(f" VALUES ?{name} {{ {' '.join(str(term) for term in terms)} }}")
     raw = text.encode("utf-8", "surrogatepass")
-    block = f" VALUES ({names}) {{ ({values}) }}".encode()
-    return (raw[: checked.values_at] + block + raw[checked.values_at :]).decode("utf-8", "surrogatepass")
+    return (raw[: checked.values_at] + "".join(blocks).encode() + raw[checked.values_at :]).decode(
+        "utf-8", "surrogatepass")
+
+
+def paginate(text: str, limit: int, offset: int) -> str:
+    """A SELECT query that has no LIMIT or OFFSET of its own, cut to one page.
+
+    >>> paginate("SELECT ?x WHERE { ?x ?p ?o } ORDER BY ?x", 11, 20)
+    'SELECT ?x WHERE { ?x ?p ?o } ORDER BY ?x LIMIT 11 OFFSET 20'
+    """
+    select = _select(text)
+    if any(node.type in ("limit_clause", "offset_clause") for node in _walk(select)):
+        raise ValueError("a query that is paginated must not have a LIMIT or OFFSET of its own")
+    raw = text.encode("utf-8", "surrogatepass")
+    page = f" LIMIT {int(limit)} OFFSET {int(offset)}".encode()
+    return (raw[: select.end_byte] + page + raw[select.end_byte :]).decode("utf-8", "surrogatepass")
+
+
+def counted(text: str) -> str:
+    """A query that counts the solutions of a SELECT query (its prologue kept in front).
+
+    >>> counted("PREFIX e: <http://e/> SELECT ?x WHERE { ?x e:p ?o } ORDER BY ?x")
+    'PREFIX e: <http://e/> SELECT (COUNT(*) AS ?total) WHERE { { SELECT ?x WHERE { ?x e:p ?o } ORDER BY ?x } }'
+    """
+    select = _select(text)
+    raw = text.encode("utf-8", "surrogatepass")
+    prologue, body = raw[: select.start_byte], raw[select.start_byte : select.end_byte]
+    return (prologue + b"SELECT (COUNT(*) AS ?total) WHERE { { " + body + b" } }").decode("utf-8", "surrogatepass")
+
+
+def _select(text: str) -> Node:
+    root = _parser().parse(_ESCAPE.sub(rb"\1_\2", text.encode("utf-8", "surrogatepass"))).root_node
+    select = next((n for n in root.named_children if n.type == "select_query"), None)
+    if root.has_error or select is None:
+        raise ValueError("not a SELECT query")
+    return select
 
 
 @cache

@@ -15,6 +15,12 @@ when absent; a date's ``default: today`` means the day the query runs. ``var`` b
 variable of another name. ``sets`` names columns that hold space-separated values (made with
 GROUP_CONCAT, whose order engines do not define): they are returned sorted, so every engine
 gives the same rows. Values are bound with the engine's own mechanism, never pasted into the text.
+
+The read models behind the REST resources and pages are named queries too, marked
+``internal: true`` (listed with the others, but their parameters are IRIs, not names).
+``paginate: true`` lets the caller ask for one page (the query gets LIMIT and OFFSET; it
+must have neither itself), and ``rows: all`` lifts the row cap for a query whose size is
+bounded by what it is about (the facts of one entity).
 """
 
 from __future__ import annotations
@@ -26,12 +32,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+import pyoxigraph as ox
 import yaml
 
 from stewardgraph.errors import NotFound, ParameterError, StewardGraphError
 from stewardgraph.records import PartialDate
+from stewardgraph.store.base import IRI_PATTERN
 
 ParamType = Literal[
+    "iri",
+    "iris",
     "string",
     "integer",
     "boolean",
@@ -69,7 +79,19 @@ class Param:
             raise ParameterError(self.name, f"expected {self.type}: {exc}") from exc
 
 
+def _iri(raw: Any) -> ox.NamedNode:
+    if isinstance(raw, ox.NamedNode):
+        return raw
+    if not IRI_PATTERN.match(str(raw)):
+        raise ValueError(f"'{raw}' is not an IRI")
+    return ox.NamedNode(str(raw))
+
+
 def _coerce(kind: str, raw: Any) -> Any:
+    if kind == "iri":
+        return _iri(raw)
+    if kind == "iris":
+        return [_iri(item) for item in (raw if isinstance(raw, (list, tuple)) else [raw])]
     if kind == "boolean":
         if isinstance(raw, bool):
             return raw
@@ -103,6 +125,9 @@ class NamedQuery:
     text: str
     sets: tuple[str, ...] = ()  # columns holding space-separated values, returned sorted
     cypher: str | None = None  # the twin for Neo4j, from <name>.cypher beside the .rq file
+    internal: bool = False  # a read model of the REST resources and pages
+    paginate: bool = False  # takes a page: LIMIT and OFFSET are added
+    all_rows: bool = False  # not cut by the row cap (bounded by what it is about)
 
     def param(self, name: str) -> Param:
         for param in self.params:
@@ -166,6 +191,9 @@ def parse_query_file(path: Path) -> NamedQuery:
         text=text,
         sets=tuple(header.get("sets") or ()),
         cypher=twin.read_text(encoding="utf-8") if (twin := path.with_suffix(".cypher")).is_file() else None,
+        internal=bool(header.get("internal", False)),
+        paginate=bool(header.get("paginate", False)),
+        all_rows=header.get("rows") == "all",
     )
 
 
@@ -181,6 +209,10 @@ class Catalogue:
 
     def __iter__(self) -> Any:
         return iter(self._queries.values())
+
+    def public(self) -> list[NamedQuery]:
+        """The queries for users (not the internal read models)."""
+        return [q for q in self._queries.values() if not q.internal]
 
     def __len__(self) -> int:
         return len(self._queries)

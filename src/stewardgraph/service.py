@@ -30,7 +30,8 @@ from stewardgraph.errors import (
     ValidationFailed,
 )
 from stewardgraph import formats
-from stewardgraph.guard import Guard, Term, bind, check
+from stewardgraph.binding import cypher_parameters, sparql_bindings
+from stewardgraph.guard import Guard, Term, bind, check, counted, paginate
 from stewardgraph.importing import ImportSpec, run_imports
 from stewardgraph.importing import spec as import_spec
 from stewardgraph.loaders.curated import CuratedData, check_records, curated_files, read_curated
@@ -41,7 +42,7 @@ from stewardgraph.projection import Projection, project
 from stewardgraph.queries import ENTITY_TYPES, Catalogue, NamedQuery
 from stewardgraph.records import SLUG, PartialDate
 from stewardgraph.rdfgraph import rdflib_graph
-from stewardgraph.store import EmbeddedStore, Limits, QueryOptions, QueryResult, Store, Table
+from stewardgraph.store import Document, EmbeddedStore, Limits, QueryOptions, QueryResult, Store, Table
 from stewardgraph.store.base import IRI_PATTERN
 from stewardgraph.store.embedded import write_lock
 from stewardgraph.store.cypher import CypherResult, CypherStore
@@ -51,20 +52,7 @@ from stewardgraph.namespaces import ID, NS, PREFIXES
 SHRINK_LIMIT = 0.5  # an import giving less than this share of what its source held is refused
 _KIND: dict[str, formats.Kind] = {"select": "results", "ask": "results", "construct": "rdf", "describe": "rdf"}
 XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
-_RESOLVE = """
-SELECT DISTINCT ?entity WHERE {
-  ?entity a ?class .
-  { ?entity rdfs:label ?name } UNION { ?entity skos:altLabel ?name }
-  FILTER(LCASE(STR(?name)) = ?needle)
-}"""
-_HAS_GRAPH = "ASK WHERE { GRAPH ?g { ?s ?p ?o } }"
-_STATS = """
-SELECT ?graph (COUNT(*) AS ?triples) WHERE { GRAPH ?graph { ?s ?p ?o } }
-GROUP BY ?graph ORDER BY ?graph"""
-_CLASSES = """
-SELECT ?class (COUNT(DISTINCT ?s) AS ?instances) WHERE {
-  ?s a ?class . FILTER(STRSTARTS(STR(?class), STR(sg:)))
-} GROUP BY ?class ORDER BY ?class"""
+ALL_ROWS = 100_000_000  # for queries bounded by what they are about, not by the row cap
 
 
 @dataclass(frozen=True)
@@ -216,18 +204,18 @@ class StewardGraph:
 
     def _triples_by_graph(self) -> dict[str, int]:
         try:
-            return {str(r["graph"]): int(str(r["triples"])) for r in self.select(_STATS).rows}
+            return {str(r["graph"]): int(str(r["triples"])) for r in self.run("graph-stats").rows}
         except StoreError:  # nothing built yet
             return {}
 
     def _imports_not_rebuilt(self) -> list[str]:
         """Imported sources in the current graph that the build about to replace it leaves out."""
         try:
-            graphs = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }").rows
+            graphs = self.run("named-graphs").rows
         except StoreError:  # nothing built yet
             return []
         prefix = str(import_graph(""))
-        present = {str(r["g"])[len(prefix):] for r in graphs if str(r["g"]).startswith(prefix)}
+        present = {str(r["graph"])[len(prefix):] for r in graphs if str(r["graph"]).startswith(prefix)}
         return sorted(present - set(self.settings.import_sources))
 
     def _configured_imports(self) -> list[ImportSpec]:
@@ -331,10 +319,8 @@ class StewardGraph:
         for iri in graphs:
             if not IRI_PATTERN.match(iri):
                 raise ParameterError(parameter, f"'{iri}' is not an IRI")
-        checked = check(_HAS_GRAPH, self.guard)
         for iri in dict.fromkeys(graphs):
-            text = bind(_HAS_GRAPH, checked, {"g": ox.NamedNode(iri)})
-            if self.store.query(text, QueryOptions(limits=self.limits(rows=1))) is not True:
+            if not self.run("has-graph", {"graph": iri}, backend="sparql").rows:
                 raise QueryRefused(f"{parameter}: <{iri}> is not a graph of this store, and the service "
                                    "never fetches graphs from elsewhere")
 
@@ -347,29 +333,63 @@ class StewardGraph:
 
     def run(
         self, name: str, params: Mapping[str, Any] | None = None, *, timeout: float | None = None,
-        backend: str | None = None,
+        backend: str | None = None, limit: int | None = None, offset: int = 0, media: str | None = None,
     ) -> Table:
         """Run a named query with raw parameter values (text or Python), on SPARQL or on its
-        Cypher twin in Neo4j."""
+        Cypher twin in Neo4j. ``limit`` and ``offset`` take one page of a paginated query: it
+        reads one row more, so that ``truncated`` says whether another page follows."""
         named = self.catalogue.get(name)
         engine = backend or self.settings.query_backend
+        if self.form(named.text) != "select":
+            raise NotAcceptable(f"named query '{name}' gives RDF, not rows: read it at /id/<kind>/<id>")
+        if engine not in ("sparql", "neo4j"):
+            raise ParameterError("backend", f"'{engine}' is not one of: sparql, neo4j")
+        if limit is not None and not named.paginate:
+            raise ParameterError("limit", f"named query '{name}' gives no pages")
+        values = self._values(named, params or {}, engine)
         if engine == "neo4j":
             if named.cypher is None:
                 raise NotFound(f"named query '{name}' has no Cypher twin")
-            found = self.cypher_store.read(named.cypher, self.cypher_params(named, params or {}),
+            found = self.cypher_store.read(named.cypher, cypher_parameters(named, values),
                                            timeout=self.limits(timeout).timeout, row_cap=self.settings.row_cap)
             table = Table(list(named.columns), [{c: row.get(c) for c in named.columns} for row in found.rows],
                           found.truncated)
-        elif engine == "sparql":
-            bindings = self.bind(named, params or {})
-            table = self.select(named.text, bindings=bindings, timeout=timeout, prefixes=False)
         else:
-            raise ParameterError("backend", f"'{engine}' is not one of: sparql, neo4j")
+            text = self._bound(named, values)
+            if limit is not None:
+                text = paginate(text, limit + 1, offset)
+            cap = limit + 1 if limit is not None else (ALL_ROWS if named.all_rows else None)
+            result = self.query(text, timeout=timeout, prefixes=False, row_cap=cap)
+            if not isinstance(result, Table):
+                raise StewardGraphError(f"named query '{name}' is not a SELECT query")
+            table = result
+            if limit is not None:
+                table = Table(table.columns, table.rows[:limit], len(table.rows) > limit)
         for row in table.rows:
             for column in named.sets:
                 if row.get(column) is not None:
                     row[column] = " ".join(sorted(set(str(row[column]).split())))
         return table
+
+    def count(self, name: str, params: Mapping[str, Any] | None = None, *, timeout: float | None = None) -> int:
+        """How many rows a paginated named query gives in all."""
+        named = self.catalogue.get(name)
+        text = counted(self._bound(named, self._values(named, params or {}, "sparql")))
+        found = self.query(text, timeout=timeout, prefixes=False)
+        assert isinstance(found, Table)
+        return int(str(found.rows[0]["total"]))
+
+    def document(self, name: str, params: Mapping[str, Any], *, media: str, timeout: float | None = None) -> Document:
+        """A CONSTRUCT named query's triples, written in an RDF media type."""
+        named = self.catalogue.get(name)
+        found = self.query(self._bound(named, self._values(named, params, "sparql")), timeout=timeout,
+                           prefixes=False, media=media, row_cap=ALL_ROWS if named.all_rows else None)
+        assert isinstance(found, Document)
+        return found
+
+    def _bound(self, named: NamedQuery, values: Mapping[str, Any]) -> str:
+        terms = sparql_bindings(named, values, self.ontology.vocabularies.event_types)
+        return bind(named.text, check(named.text, self.guard, prefixes={}), terms)
 
     def update(self, sparql: str, *, token: str | None) -> None:
         """Run SPARQL Update, only with the configured token."""
@@ -382,46 +402,19 @@ class StewardGraph:
         with self._write_lock("SPARQL update"):
             self.store.update(sparql)
 
-    def _values(self, named: NamedQuery, params: Mapping[str, Any]) -> dict[str, Any]:
-        """Checked parameter values: names resolved to IRIs, event types validated, dates parsed."""
+    def _values(self, named: NamedQuery, params: Mapping[str, Any], engine: str) -> dict[str, Any]:
+        """Checked parameter values: names resolved to IRIs (by the engine that runs the query),
+        event types validated, dates parsed."""
         values: dict[str, Any] = {}
         for name, value in named.check(params).items():
             kind = named.param(name).type
             if kind in ENTITY_TYPES:
-                value = self.resolve(kind, value, parameter=name)
+                value = self.resolve(kind, value, parameter=name, backend=engine)
             elif kind == "event_type" and value not in self.ontology.vocabularies.event_types:
                 types = ", ".join(sorted(self.ontology.vocabularies.event_types))
                 raise ParameterError(name, f"'{value}' is not one of: {types}")
             values[name] = value
         return values
-
-    def bind(self, named: NamedQuery, params: Mapping[str, Any]) -> dict[str, Term]:
-        """Parameters as RDF terms for SPARQL, keyed by the query variable they bind."""
-        bindings: dict[str, Term] = {}
-        for name, value in self._values(named, params).items():
-            param = named.param(name)
-            if isinstance(value, ox.NamedNode):
-                bindings[param.variable] = value
-            elif param.type == "event_type":
-                bindings[param.variable] = ox.NamedNode(str(self.ontology.vocabularies.event_types[value]))
-            elif isinstance(value, PartialDate):
-                bindings[param.variable] = ox.Literal(value.first_day().isoformat(), datatype=XSD_DATE)
-            else:
-                bindings[param.variable] = literal(value)
-        return bindings
-
-    def cypher_params(self, named: NamedQuery, params: Mapping[str, Any]) -> dict[str, Any]:
-        """Parameters as Cypher $parameters: IRIs as text, dates as dates, absent ones as null."""
-        values = self._values(named, params)
-        out: dict[str, Any] = {}
-        for param in named.params:
-            value = values.get(param.name)
-            if isinstance(value, ox.NamedNode):
-                value = value.value
-            elif isinstance(value, PartialDate):
-                value = value.first_day()
-            out[param.name] = value
-        return out
 
     # -- Neo4j ---------------------------------------------------------------------------------
 
@@ -448,8 +441,10 @@ class StewardGraph:
         and repairs what an interrupted sync left behind."""
         return sync(self.cypher_store, self.projection(), progress=progress)
 
-    def resolve(self, kind: str, value: str, *, parameter: str | None = None) -> ox.NamedNode:
-        """The IRI of a project or organization given by IRI, id, name or alias (any case).
+    def resolve(self, kind: str, value: str, *, parameter: str | None = None,
+                backend: str | None = None) -> ox.NamedNode:
+        """The IRI of a project or organization given by IRI, id, name or alias (any case), found
+        by the engine that asks (SPARQL or Neo4j).
 
         ``kind`` is project, organization, foundation, or entity (a project or an organization).
         """
@@ -457,15 +452,15 @@ class StewardGraph:
         needle = value.strip()
         candidates: set[str] = set()
         for each in kinds:
-            cls = ox.NamedNode(NS + each.capitalize())
+            cls = NS + each.capitalize()
             id_kind = "project" if each == "project" else "organization"
             iris = [needle] if "://" in needle and IRI_PATTERN.match(needle) else []
             if re.fullmatch(SLUG, needle.lower()):
                 iris.append(f"{ID}{id_kind}/{needle.lower()}")
             for iri in iris:
-                if self.query("ASK WHERE { ?e a ?class }", bindings={"e": ox.NamedNode(iri), "class": cls}) is True:
+                if self.run("is-a", {"entity": iri, "class": cls}, backend=backend).rows:
                     return ox.NamedNode(iri)
-            table = self.select(_RESOLVE, bindings={"class": cls, "needle": ox.Literal(needle.lower())})
+            table = self.run("resolve-name", {"class": cls, "needle": needle.lower()}, backend=backend)
             candidates.update(str(row["entity"]) for row in table.rows)
         if len(candidates) == 1:
             return ox.NamedNode(candidates.pop())
@@ -485,16 +480,7 @@ class StewardGraph:
         return self.store.dump(fmt)
 
     def stats(self) -> dict[str, Table]:
-        return {"graphs": self.select(_STATS), "classes": self.select(_CLASSES)}
-
-
-def literal(value: Any) -> ox.Literal:
-    """A plain Python value as a typed literal."""
-    if isinstance(value, bool):
-        return ox.Literal("true" if value else "false", datatype=ox.NamedNode(formats.XSD + "boolean"))
-    if isinstance(value, int):
-        return ox.Literal(str(value), datatype=ox.NamedNode(formats.XSD + "integer"))
-    return ox.Literal(str(value))
+        return {"graphs": self.run("graph-stats"), "classes": self.run("class-stats")}
 
 
 def _refuse_shrink(report: Report, before: int, after: int, allow: bool) -> None:

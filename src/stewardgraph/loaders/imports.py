@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-import pyoxigraph as ox
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from stewardgraph.errors import InputError, Problem
@@ -155,34 +154,10 @@ class Known:
         return [e.id for e in pool if page and page in e.homepages]
 
 
-_ENTITIES = """
-SELECT ?e ?class ?name ?repo ?home WHERE {
-  GRAPH ?g { ?e a ?class } FILTER(?class IN (sg:Project, sg:Organization) && ?g != ?skip)
-  { ?e rdfs:label ?name } UNION { ?e skos:altLabel ?name }
-  OPTIONAL { ?e schema:codeRepository ?repo }
-  OPTIONAL { ?e foaf:homepage ?home }
-}"""
-_FACTS = """
-SELECT ?fact ?a ?b ?kind ?date WHERE {
-  {
-    GRAPH ?g { ?s a sg:Stewardship ; sg:role sg:HostFoundation ; sg:project ?a ; sg:steward ?b ; sg:startDate ?date }
-    BIND("stewardship" AS ?fact) BIND("" AS ?kind)
-  } UNION {
-    GRAPH ?g { ?s a sg:StewardshipEvent ; sg:project ?a ; sg:eventType ?type ; sg:date ?date }
-    ?type skos:notation ?kind BIND("event" AS ?fact) BIND("" AS ?b)
-  } UNION {
-    GRAPH ?g { ?s a sg:Membership ; sg:member ?a ; sg:organization ?b ; sg:startDate ?date }
-    BIND("membership" AS ?fact) BIND("" AS ?kind)
-  }
-  FILTER(?g != ?skip)
-}"""
-
-
 def known_from(graph: Any, *, skip: str) -> Known:
     """What a graph (a StewardGraph facade) holds outside the named graph ``skip``."""
     known = Known()
-    bindings = {"skip": ox.NamedNode(skip)}
-    for row in graph.select(_ENTITIES, bindings=bindings, row_cap=10_000_000).rows:
+    for row in graph.run("import-entities", {"skip": skip}).rows:
         kind: Kind = "project" if str(row["class"]).endswith("Project") else "organization"
         entity = known.entities.setdefault((kind, _id(row["e"])), Entity(_id(row["e"]), kind))
         entity.names.update(_keys(kind, (str(row["name"]),)))
@@ -190,7 +165,7 @@ def known_from(graph: Any, *, skip: str) -> Known:
             entity.urls.add(str(url_key(_text(row["repo"]))))
         if url_key(_text(row["home"])):
             entity.homepages.add(str(url_key(_text(row["home"]))))
-    for row in graph.select(_FACTS, bindings=bindings, row_cap=10_000_000).rows:
+    for row in graph.run("import-facts", {"skip": skip}).rows:
         date = PartialDate.parse(str(row["date"]))
         a, b = _id(row["a"]), _id(row["b"])
         if row["fact"] == "stewardship":

@@ -148,7 +148,7 @@ class CypherStore:
         if size > self.max_text:
             raise TooLarge(f"the Cypher query is {size:,} bytes; the limit is {self.max_text:,}")
         params = checked_parameters(parameters)
-        limit = min(timeout or self._timeout, self._timeout)
+        limit = timeout or self._timeout  # the facade has clamped it already
         started = time.monotonic()
         return self._within(started + limit + _GRACE,
                             lambda: self._read(cypher, params, limit, row_cap, graph, started + limit))

@@ -113,10 +113,10 @@ def dump(store: ox.Store, fmt: str) -> bytes:
     assert found.rdf is not None
     if found.quads:
         data = store.dump(format=found.rdf, prefixes=PREFIXES)
-    else:
-        union = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
-        assert isinstance(union, ox.QueryTriples)
-        data = ox.serialize(union, format=found.rdf, prefixes=PREFIXES)
+    else:  # the union of the graphs: a store keeps each triple once
+        union = ox.Store()
+        union.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in store)
+        data = union.dump(format=found.rdf, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
     assert data is not None  # no output file was given, so the bytes come back
     return data
 
@@ -156,14 +156,18 @@ def current_generation(directory: Path) -> Path | None:
     return generation if generation.is_dir() else None
 
 
-def replace_generation(directory: Path, nquads: bytes, *, update: str | None = None) -> Path:
-    """Load into a new generation (and apply an update), point CURRENT at it, drop the old."""
+def replace_generation(directory: Path, nquads: bytes | Path, *, update: str | None = None) -> Path:
+    """Load N-Quads (bytes, or a file read as it loads) into a new generation (and apply an
+    update), point CURRENT at it, drop the old."""
     directory.mkdir(parents=True, exist_ok=True)
     name = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns()}"
     generation = directory / name
     try:
         store = ox.Store(str(generation))
-        store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+        if isinstance(nquads, Path):
+            store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+        else:
+            store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
         if update is not None:
             _update(store, update)
         store.flush()

@@ -10,22 +10,25 @@ Each worker's address space is capped (``RLIMIT_AS``) at what it needs at rest p
 ``memory_bytes``: a query that needs more aborts its own worker, and the client is told so.
 A query that runs longer than ``slow_after`` seconds is slow: its worker drops to the lowest CPU
 priority, so that quick queries keep their latency, and at most ``max_workers - workers``
-slow queries run at once. Workers are forked from a forkserver that has already imported this module, so a replacement
-starts in milliseconds; replacements are still rate-limited, so that a stream of queries that
+slow queries run at once. Workers are small interpreters of their own that import only the store, so a replacement
+starts in a fraction of a second; replacements are still rate-limited, so that a stream of queries that
 get their worker killed cannot keep the machine busy starting workers. The pool never has more
 than ``max_workers`` workers.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import queue
 import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
+import weakref
 from collections import deque
-from multiprocessing.process import BaseProcess
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from stewardgraph.errors import QueryRefused, QueryTimeout, StewardGraphError, StoreError
@@ -34,6 +37,7 @@ from stewardgraph.store.base import QueryOptions, QueryResult
 from stewardgraph.store.embedded import EmbeddedStore
 
 _STARTUP_SECONDS = 60.0
+_LIVE: weakref.WeakSet[subprocess.Popen[bytes]] = weakref.WeakSet()  # the workers of this process
 
 
 class _WorkerLost(StoreError):
@@ -45,18 +49,23 @@ class _OutOfMemory(QueryRefused):
 
 
 class _Worker:
-    def __init__(self, context: multiprocessing.context.BaseContext, directory: Path, memory_bytes: int,
-                 in_memory_max: int) -> None:
+    """A query worker: ``python -m stewardgraph.store.worker`` over a socket pair. A fresh
+    interpreter that imports only the store, so it starts in a fraction of a second, and
+    nothing of the calling program (no main module to guard) is imported again."""
+
+    def __init__(self, directory: Path, memory_bytes: int, in_memory_max: int) -> None:
         self.memory_bytes = memory_bytes
-        self.conn, child = context.Pipe()
-        self.process: BaseProcess = context.Process(  # type: ignore[attr-defined]
-            target=worker.serve, args=(child, str(directory), memory_bytes, in_memory_max), daemon=True,
-            name="stewardgraph-query",
+        ours, theirs = socket.socketpair()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", worker.__name__, str(theirs.fileno()), str(directory), str(memory_bytes),
+             str(in_memory_max)],
+            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
         )
-        self.process.start()
-        child.close()
+        theirs.close()
+        self.conn = Connection(ours.detach())
         self.ready = False
         self.demoted = False
+        _LIVE.add(self.process)
 
     def wait_ready(self) -> None:
         if self.ready:
@@ -98,29 +107,42 @@ class _Worker:
         worker once its query is done."""
         self.demoted = True
         try:
-            os.setpriority(os.PRIO_PROCESS, self.process.pid or 0, 19)
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, 19)
         except OSError:
             pass
 
     def _death(self) -> StewardGraphError:
         """Why the worker died under a query: its memory bound (an abort), or something else."""
-        self.process.join(2)
-        if self.process.exitcode == -signal.SIGABRT and self.memory_bytes:
+        try:
+            code = self.process.wait(2)
+        except subprocess.TimeoutExpired:
+            code = None
+        if code == -signal.SIGABRT and self.memory_bytes:
             return _OutOfMemory(f"the query needed more than {self.memory_bytes // 2**20} MiB of memory and was "
                                 "stopped (STEWARDGRAPH_QUERY_MEMORY_MB); narrow it")
-        return _WorkerLost(f"the query worker died (exit code {self.process.exitcode})")
+        return _WorkerLost(f"the query worker died (exit code {code})")
 
     def stop(self, *, kill: bool = False) -> None:
-        if not kill and self.process.is_alive():
+        if not kill and self.process.poll() is None:
             try:
                 self.conn.send(None)
             except (BrokenPipeError, OSError):
                 pass
-            self.process.join(2)
-        if self.process.is_alive():
+            try:
+                self.process.wait(2)
+            except subprocess.TimeoutExpired:
+                pass
+        if self.process.poll() is None:
             self.process.kill()
-            self.process.join(5)
+            self.process.wait(5)
         self.conn.close()
+        _LIVE.discard(self.process)
+
+
+def kill_all() -> None:
+    """Kill every query worker of this process at once (for a shutdown that must end now)."""
+    for process in list(_LIVE):
+        process.kill()
 
 
 class _Bucket:
@@ -172,6 +194,16 @@ class _Idle:
                     return
             self._free.append(worker)
 
+    def fail(self, error: StewardGraphError) -> None:
+        """Tell the oldest waiting request that the worker it waits for could not start."""
+        with self._lock:
+            while self._waiting:
+                waiter = self._waiting.popleft()
+                if not waiter.cancelled:
+                    waiter.error = error
+                    waiter.ready.set()
+                    return
+
     def get(self, timeout: float) -> _Worker:
         with self._lock:
             if self._free and not self._waiting:
@@ -180,6 +212,8 @@ class _Idle:
             self._waiting.append(waiter)
         waiter.ready.wait(timeout)
         with self._lock:
+            if waiter.error is not None:
+                raise waiter.error
             if waiter.worker is None:
                 waiter.cancelled = True
                 raise queue.Empty
@@ -190,6 +224,7 @@ class _Waiter:
     def __init__(self) -> None:
         self.ready = threading.Event()
         self.worker: _Worker | None = None
+        self.error: StewardGraphError | None = None
         self.cancelled = False
 
 
@@ -235,11 +270,10 @@ class PooledStore:
         self._max = max(max_workers or workers, workers)
         self._memory = memory_bytes
         self._in_memory_max = in_memory_max
-        self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload([worker.__name__])
         self._writer = EmbeddedStore.open(directory)
         self._idle = _Idle()
         self._all: list[_Worker] = []
+        weakref.finalize(self, _stop_workers, self._all)
         self._lock = threading.Lock()
         self._spawns = _Bucket(self._max, respawn_interval)
         self._slow = _SlowLane(max(1, self._max - workers), slow_after)
@@ -257,7 +291,7 @@ class PooledStore:
 
     def _start(self) -> _Worker:
         """A new worker; the caller holds the lock and has checked that there is room."""
-        started = _Worker(self._context, self._directory, self._memory, self._in_memory_max)
+        started = _Worker(self._directory, self._memory, self._in_memory_max)
         self._all.append(started)
         return started
 
@@ -310,8 +344,12 @@ class PooledStore:
         def join_when_ready() -> None:
             try:
                 worker.wait_ready()
-            except _WorkerLost:
-                self._replace(worker)
+            except _WorkerLost as exc:
+                worker.stop(kill=True)
+                with self._lock:
+                    if worker in self._all:
+                        self._all.remove(worker)
+                self._idle.fail(StoreError(f"{exc.message} (exit code {worker.process.poll()})"))
                 return
             self._idle.put(worker)
 
@@ -343,9 +381,17 @@ class PooledStore:
     def close(self) -> None:
         with self._lock:
             self._closed = True
-            workers, self._all = self._all, []
+            workers = list(self._all)
+            self._all.clear()
             if self._refill_timer is not None:
                 self._refill_timer.cancel()
         for worker in workers:
             worker.stop()
         self._writer.close()
+
+
+def _stop_workers(workers: list[_Worker]) -> None:
+    """What a pool that was never closed leaves: its workers are stopped when it is collected."""
+    for worker in list(workers):
+        worker.stop(kill=True)
+    workers.clear()

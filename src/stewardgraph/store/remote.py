@@ -20,13 +20,12 @@ from stewardgraph import formats
 from stewardgraph.config import Settings
 from stewardgraph.errors import QuerySyntaxError, QueryTimeout, StoreError
 from stewardgraph.namespaces import GRAPH, PREFIXES
+from stewardgraph.queries import Catalogue
 from stewardgraph.store.base import Document, Limits, QueryOptions, QueryResult, Table
 from stewardgraph.store.embedded import dump
 from stewardgraph.store.engine import NTRIPLES
 
 _ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
-_ALL_QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
-_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
 
 
 class RemoteStore:
@@ -40,8 +39,10 @@ class RemoteStore:
         gsp_url: str | None = None,
         auth: tuple[str, str] | None = None,
         timeout: float = 10.0,
+        queries: Mapping[str, str] | None = None,
     ) -> None:
         self.query_url, self.update_url, self.gsp_url = query_url, update_url, gsp_url
+        self._queries = dict(queries or {})  # the texts of the named queries all-quads and named-graphs
         self._timeout = timeout
         self._client = httpx.Client(auth=auth, timeout=httpx.Timeout(timeout + 5, connect=5))
 
@@ -59,6 +60,7 @@ class RemoteStore:
             gsp_url=settings.remote_gsp_url,
             auth=auth,
             timeout=settings.query_timeout,
+            queries={name: Catalogue.load(settings.queries_dir).get(name).text for name in ("all-quads", "named-graphs")},
         )
 
     # -- protocol ---------------------------------------------------------------------------
@@ -81,7 +83,7 @@ class RemoteStore:
 
     def query(self, sparql: str, options: QueryOptions) -> QueryResult:
         text = with_prefixes(sparql, options.prefixes)
-        timeout = min(options.limits.timeout, self._timeout)
+        timeout = options.limits.timeout
         data: dict[str, Any] = {
             "query": text,
             "default-graph-uri": list(options.default_graphs),
@@ -135,12 +137,12 @@ class RemoteStore:
             self._send("DELETE", self.gsp_url, params={"graph": name})
 
     def _our_graphs(self) -> set[str]:
-        result = self.query(_GRAPHS, QueryOptions(limits=Limits(self._timeout, 1_000_000)))
+        result = self.query(self._queries["named-graphs"], QueryOptions(limits=Limits(self._timeout, 1_000_000)))
         assert isinstance(result, Table)
-        return {str(row["g"]) for row in result.rows if str(row["g"]).startswith(GRAPH)}
+        return {str(row["graph"]) for row in result.rows if str(row["graph"]).startswith(GRAPH)}
 
     def dump(self, fmt: str) -> bytes:
-        result = self.query(_ALL_QUADS, QueryOptions(limits=Limits(self._timeout, 100_000_000),
+        result = self.query(self._queries["all-quads"], QueryOptions(limits=Limits(self._timeout, 100_000_000),
                                                      media=formats.BY_NAME["json"].media[0]))
         assert isinstance(result, Document)
         document = json.loads(result.data)

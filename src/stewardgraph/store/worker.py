@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import ctypes
 import resource
+import signal
+import sys
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -105,3 +107,14 @@ def serve(conn: Connection, directory: str, memory_bytes: int, in_memory_max: in
             conn.send(("error", QueryRefused("the query needed more memory than one query may use; narrow it")))
         except Exception as exc:  # noqa: BLE001 - report, never die silently
             conn.send(("error", StoreError(f"query failed: {exc}")))
+
+
+def main(argv: list[str]) -> None:  # pragma: no cover - runs in a child
+    """``python -m stewardgraph.store.worker FD DIRECTORY MEMORY_BYTES IN_MEMORY_MAX``"""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the pool stops its workers; Ctrl-C is for the pool
+    fd, directory, memory_bytes, in_memory_max = argv
+    serve(Connection(int(fd)), directory, int(memory_bytes), int(in_memory_max))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main(sys.argv[1:])

@@ -36,13 +36,7 @@ CONTEXT: dict[str, Any] = {
     "homepage": {"@id": "foaf:homepage", "@type": "@id"},
     "source": {"@id": "sg:source", "@type": "@id"},
 }
-_DESCRIBE = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
-_INCOMING = "SELECT ?s ?p ?label WHERE { ?s ?p ?o . OPTIONAL { ?s rdfs:label ?label } } ORDER BY ?p ?s"
-# labels of everything a page about ?s shows: its properties, values and referrers
-_LABELS = """SELECT DISTINCT ?term ?label WHERE {
-  { ?s ?term ?x } UNION { ?s ?x ?term } UNION { ?term ?x ?s } UNION { ?y ?term ?s }
-  ?term rdfs:label ?label }"""
-_PAGE_TYPES = ["text/html", "text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
+_PAGE_TYPES = ["text/html", *formats.offered("rdf")]
 
 
 @router.get("/", include_in_schema=False)
@@ -82,8 +76,7 @@ async def resolve(
     iri = ox.NamedNode(f"{ID}{kind}/{slug}")
     media = formats.negotiate(request.headers.get("accept"), _PAGE_TYPES)
     ask = NTRIPLES if media in ("text/html", "application/ld+json") else media
-    found = await run_in_threadpool(lambda: graph.query(_DESCRIBE, bindings={"s": iri}, media=ask))
-    assert isinstance(found, Document)
+    found = await run_in_threadpool(lambda: graph.document("describe", {"subject": iri}, media=ask))
     if found.count == 0:
         raise NotFound(f"nothing is known about {iri.value}")
     if media == "text/html":
@@ -102,7 +95,7 @@ def _jsonld(triples: Document, context_url: str) -> bytes:
 
 
 def _entity_page(graph: StewardGraph, iri: ox.NamedNode, kind: str, triples: Document, budget: Budget) -> str:
-    labels = {str(r["term"]): str(r["label"]) for r in graph.select(_LABELS, bindings={"s": iri}).rows}
+    labels = {str(r["term"]): str(r["label"]) for r in graph.run("page-labels", {"subject": iri}).rows}
     budget.check()
     facts = [(t.predicate.value, t.object) for t in ox.parse(triples.data, format=ox.RdfFormat.N_TRIPLES)
              if t.subject == iri]
@@ -133,7 +126,7 @@ def _entity_page(graph: StewardGraph, iri: ox.NamedNode, kind: str, triples: Doc
             [[escape(e["date"]), link(e["iri"], e["type"]), _ref(e["from"]), _ref(e["to"]), _sources(e["sources"])]
              for e in detail["events"]],
         ))
-    incoming = graph.select(_INCOMING, bindings={"o": iri})
+    incoming = graph.run("incoming", {"object": iri})
     budget.check()
     if incoming.rows:
         body.append("<h2>Referenced by</h2>")
@@ -142,10 +135,7 @@ def _entity_page(graph: StewardGraph, iri: ox.NamedNode, kind: str, triples: Doc
             [[link(str(r["s"]), clip(str(r["label"] or r["s"]))), show(ox.NamedNode(str(r["p"])))]
              for r in incoming.rows],
         ))
-    sources = graph.select(
-        "SELECT ?url ?title WHERE { ?e sg:source ?s . ?s sg:url ?url . OPTIONAL { ?s dcterms:title ?title } } ORDER BY ?url",
-        bindings={"e": iri},
-    )
+    sources = graph.run("entity-source-list", {"entity": iri})
     budget.check()
     if sources.rows:
         body.append("<h2>Sources</h2><ul>")

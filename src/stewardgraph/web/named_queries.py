@@ -9,13 +9,13 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from stewardgraph import formats
+from stewardgraph.errors import ParameterError
 from stewardgraph.queries import NamedQuery
 from stewardgraph.web.deps import TRUNCATED, Graph, seconds
 from stewardgraph.web.limits import neo4j_call
 
 router = APIRouter(tags=["Named queries"])
-RESERVED = {"timeout", "backend"}
-_TYPES = {"application/json": "json", "text/csv": "csv"}
+RESERVED = {"timeout", "backend", "limit", "offset"}
 
 
 def describe(named: NamedQuery) -> dict[str, Any]:
@@ -30,6 +30,8 @@ def describe(named: NamedQuery) -> dict[str, Any]:
         "columns": list(named.columns),
         "url": f"/queries/{named.name}",
         "backends": ["sparql", "neo4j"] if named.cypher else ["sparql"],
+        "internal": named.internal,
+        "paginated": named.paginate,
     }
 
 
@@ -45,7 +47,8 @@ def catalogue(graph: Graph) -> dict[str, list[dict[str, Any]]]:
         "Parameters are the query's own (see `GET /queries`), given as URL parameters, for example "
         "`/queries/steward-at?project=PyTorch&date=2021-01-01`. A project, organization or foundation "
         "accepts an id, a name or an alias. `timeout` (seconds) may lower the time limit; `backend=neo4j` "
-        "runs the query's Cypher twin on Neo4j (`sparql` is the default). The result "
+        "runs the query's Cypher twin on Neo4j (`sparql` is the default); a paginated query takes `limit` "
+        "and `offset`. The result "
         "is JSON (`{columns, rows, truncated}`) or CSV, by Accept or by a `.json` / `.csv` suffix."
     ),
     response_class=Response,
@@ -67,16 +70,23 @@ def catalogue(graph: Graph) -> dict[str, list[dict[str, Any]]]:
     },
 )
 async def run(name: str, request: Request, graph: Graph) -> Response:
-    media = None
-    for suffix, kind in ((".json", "application/json"), (".csv", "text/csv")):
-        if name.endswith(suffix):
-            name, media = name[: -len(suffix)], kind
-    named = graph.catalogue.get(name)
-    media = media or formats.negotiate(request.headers.get("accept"), list(_TYPES))
+    def _count(parameter: str) -> int | None:
+        raw = request.query_params.get(parameter)
+        if raw is None:
+            return None
+        if not raw.isdigit() or (parameter == "limit" and int(raw) == 0) or int(raw) > 1_000_000:
+            raise ParameterError(parameter, f"'{raw[:40]}' is not a count from {int(parameter == 'limit')} to 1000000")
+        return int(raw)
+
+    stem, dot, suffix = name.rpartition(".")
+    media = formats.from_hint(suffix, "table") if dot else None  # /queries/<name>.json or .csv
+    named = graph.catalogue.get(stem if media else name)
+    media = media or formats.negotiate(request.headers.get("accept"), formats.offered("table"))
     params = {k: v for k, v in request.query_params.items() if k not in RESERVED}
     timeout = seconds(request.query_params.get("timeout"))
     backend = request.query_params.get("backend")
-    call = lambda: graph.run(named.name, params, timeout=timeout, backend=backend)  # noqa: E731
+    limit, offset = _count("limit"), _count("offset") or 0
+    call = lambda: graph.run(named.name, params, timeout=timeout, backend=backend, limit=limit, offset=offset)  # noqa: E731
     if (backend or graph.settings.query_backend) == "neo4j":
         table = await neo4j_call(request, call)
     else:

@@ -21,19 +21,18 @@ Limit = Annotated[int, Query(ge=1, le=500, description="Items per page")]
 Offset = Annotated[int, Query(ge=0, description="Items to skip")]
 
 
-def paginate(request: Request, items: list[dict[str, Any]], limit: int, offset: int) -> dict[str, Any]:
-    page = items[offset : offset + limit]
+def paginate(request: Request, page: entities.Page, limit: int, offset: int) -> dict[str, Any]:
     following = None
-    if offset + limit < len(items):
+    if page.more:
         following = str(request.url.include_query_params(offset=offset + limit, limit=limit))
-    return {"items": page, "total": len(items), "limit": limit, "offset": offset, "next": following}
+    return {"items": page.items, "total": page.total, "limit": limit, "offset": offset, "next": following}
 
 
 def _date(value: str | None, parameter: str) -> Any:
     if value is None:
         return None
     try:
-        return PartialDate.parse(value).first_day()
+        return str(PartialDate.parse(value))
     except ValueError as exc:
         raise ParameterError(parameter, str(exc)) from None
 
@@ -56,10 +55,10 @@ async def list_projects(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    def work() -> list[dict[str, Any]]:
+    def work() -> entities.Page:
         host = graph.resolve("foundation", foundation, parameter="foundation") if foundation else None
         held = graph.resolve("organization", steward, parameter="steward") if steward else None
-        return entities.projects(graph, foundation=host, steward=held, status=status)
+        return entities.projects(graph, foundation=host, steward=held, status=status, limit=limit, offset=offset)
 
     return paginate(request, await run_in_threadpool(work), limit, offset)
 
@@ -92,12 +91,10 @@ async def list_events(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    types = graph.ontology.vocabularies.event_types
-    if type is not None and type not in types:
-        raise ParameterError("type", f"'{type}' is not one of: {', '.join(sorted(types))}")
     first, last = _date(since, "from"), _date(until, "to")
-    items = await run_in_threadpool(lambda: entities.events(graph, type=type, since=first, until=last))
-    return paginate(request, items, limit, offset)
+    page = await run_in_threadpool(
+        lambda: entities.events(graph, type=type, since=first, until=last, limit=limit, offset=offset))
+    return paginate(request, page, limit, offset)
 
 
 @router.get("/search", summary="Projects and organizations by name or alias")
@@ -108,4 +105,5 @@ async def search(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    return paginate(request, await run_in_threadpool(lambda: entities.search(graph, q)), limit, offset)
+    page = await run_in_threadpool(lambda: entities.search(graph, q, limit=limit, offset=offset))
+    return paginate(request, page, limit, offset)

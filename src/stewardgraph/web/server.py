@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 from types import FrameType
@@ -26,8 +25,9 @@ class _Server(uvicorn.Server):
 
 
 def _exit_now() -> None:  # pragma: no cover - runs only when a shutdown hangs
-    for child in multiprocessing.active_children():
-        child.kill()
+    from stewardgraph.store.pool import kill_all
+
+    kill_all()
     os._exit(0)
 
 

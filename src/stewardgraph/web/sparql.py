@@ -13,6 +13,7 @@ import pyoxigraph as ox
 
 from stewardgraph import formats
 from stewardgraph.errors import ParameterError, UnsupportedMediaType
+from stewardgraph.resources import resource_dir
 from stewardgraph.service import StewardGraph
 from stewardgraph.store import Document, Table
 from stewardgraph.web.deps import TRUNCATED, seconds
@@ -26,12 +27,8 @@ SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
 FORMATS_NS = "http://www.w3.org/ns/formats/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_EXAMPLE = """PREFIX sg: <https://w3id.org/stewardgraph/ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?steward ?since ?until WHERE {
-  ?s sg:project/rdfs:label "PyTorch" ; sg:steward/rdfs:label ?steward ; sg:startDate ?since .
-  OPTIONAL { ?s sg:endDate ?until }
-} ORDER BY ?since"""
+# The example on the query page and in the API docs (a file, so that SPARQL lives in queries/).
+_EXAMPLE = (resource_dir("queries") / "examples" / "pytorch-stewards.rq").read_text(encoding="utf-8").strip()
 
 
 def _bearer(request: Request) -> str | None:
