@@ -56,10 +56,10 @@ NAMED = {
 # -- data ------------------------------------------------------------------------------------------
 
 
-def dataset(scale: str) -> Path:
+def dataset(scale: str, data: Path) -> Path:
     """The synthetic graph of a scale, with the ontology (its concepts carry the notations the
-    queries match), as one N-Quads file; made once and kept in benchmarks/data/."""
-    path = DATA / f"graph-{scale}.nq"
+    queries match), as one N-Quads file; made once and kept in the data directory."""
+    path = data / f"graph-{scale}.nq"
     if path.exists():
         return path
     sys.path.insert(0, str(HERE))
@@ -69,7 +69,7 @@ def dataset(scale: str) -> Path:
     from stewardgraph.loaders.curated import CuratedData
     from stewardgraph.loaders.rdf import to_rdf
 
-    DATA.mkdir(exist_ok=True)
+    data.mkdir(parents=True, exist_ok=True)
     graph = StewardGraph(Settings(in_memory=True))
     ontology = to_rdf(CuratedData([], []), graph.ontology.vocabularies, graph.ontology.graph).nquads()
     lines, _ = generate(SCALES[scale])
@@ -418,6 +418,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="few runs, short measurements")
     parser.add_argument("--skip-external", action="store_true", help="no rdflib-endpoint, no rdflib-neo4j")
     parser.add_argument("--out", type=Path, default=RESULTS, help="directory of the result files")
+    parser.add_argument("--data", type=Path, default=DATA, help="directory of the generated graphs and stores")
     args = parser.parse_args()
     runs, seconds = (3, 1.0) if args.quick else (args.runs, args.seconds)
     external = not args.skip_external
@@ -427,8 +428,8 @@ def main() -> None:
         results["external"] = why
         external = False
     for scale in args.scales.split(","):
-        data = step(f"{scale}: generating", lambda: dataset(scale))
-        directory = DATA / f"store-{scale}"
+        data = step(f"{scale}: generating", lambda: dataset(scale, args.data))
+        directory = args.data / f"store-{scale}"
         entry: dict[str, Any] = {}
         entry["build"] = step(f"{scale}: building", lambda: build(data, directory))
         entry["named_queries"] = step(f"{scale}: named queries", lambda: named_queries(directory, runs))

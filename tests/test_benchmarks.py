@@ -1,0 +1,34 @@
+"""The benchmark suite keeps working: a run at the smallest scale, with our service and the
+bare endpoint (the external comparisons need PyPI, so they are left to the real runs)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from stewardgraph.queries import Catalogue
+from stewardgraph.resources import resource_dir
+
+SUITE = Path(__file__).resolve().parent.parent / "benchmarks" / "run.py"
+
+
+def test_the_suite_runs_and_writes_its_results(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(SUITE), "--scales", "2k", "--http-scales", "2k", "--neo4j-scale", "", "--quick",
+         "--skip-external", "--out", str(tmp_path / "results"), "--data", str(tmp_path / "data")],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    results = json.loads((tmp_path / "results" / "latest.json").read_text())
+    scale = results["scales"]["2k"]
+    assert 2_000 < scale["build"]["quads"] < 4_000 and scale["build"]["quads_per_second"] > 0
+    public = {q.name for q in Catalogue.load(resource_dir("queries")).public()}
+    assert set(scale["named_queries"]) == public
+    assert all(q["rows"] > 0 for name, q in scale["named_queries"].items() if name != "relicensing-forks")
+    for server in ("stewardgraph", "bare pyoxigraph"):
+        measured = scale["http"][server]
+        assert "error" not in measured, measured
+        assert measured["point"]["p50_ms"] > 0 and measured["point_rps_c4"] > 0 and measured["memory_bytes"] > 0
+    assert "### 2k: " in done.stdout and "| `steward-at` |" in done.stdout
