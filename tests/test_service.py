@@ -100,8 +100,10 @@ def test_rebuild_replaces_the_graph(disk_settings: Settings, write_yaml) -> None
     assert graph.query("ASK { ?p a sg:Project }") is False
     assert graph.query("ASK { ?o rdfs:label 'Solo' }") is True
     graph.build()
-    generations = list((disk_settings.store_dir).glob("gen-*"))
+    generations = [g for g in disk_settings.store_dir.glob("gen-*") if g.is_dir()]
     assert len(generations) == 2  # the current one, and the previous one for readers still on it
+    copies = sorted(disk_settings.store_dir.glob("gen-*.nq"))  # for workers that hold the graph in memory
+    assert [c.name for c in copies] == sorted(f"{g.name}.nq" for g in generations)
     graph.close()
 
 

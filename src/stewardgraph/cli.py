@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -17,8 +17,11 @@ from rich.table import Table as RichTable
 from stewardgraph.config import Settings
 from stewardgraph.formats import EXPORTS, table_csv
 from stewardgraph.errors import StewardGraphError
-from stewardgraph.service import BuildSummary, StewardGraph
+from stewardgraph.service import StewardGraph
 from stewardgraph.store import Document, Table
+
+if TYPE_CHECKING:
+    from stewardgraph.building import BuildSummary
 
 err = Console(stderr=True)
 

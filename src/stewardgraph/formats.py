@@ -37,13 +37,16 @@ class Format:
     aliases: tuple[str, ...] = ()  # what clients put in format= / output=
     rdf: ox.RdfFormat | None = None
     quads: bool = False  # an RDF format that keeps named graphs
+    results: ox.QueryResultsFormat | None = None  # Oxigraph's own writer of this results format
 
 
 FORMATS = (
-    Format("json", "results", ("application/sparql-results+json", "application/json"), ("json",)),
-    Format("xml", "results", ("application/sparql-results+xml", "application/xml", "text/xml"), ("xml",)),
-    Format("csv", "results", ("text/csv",), ("csv",)),
-    Format("tsv", "results", ("text/tab-separated-values",), ("tsv",)),
+    Format("json", "results", ("application/sparql-results+json", "application/json"), ("json",),
+           results=ox.QueryResultsFormat.JSON),
+    Format("xml", "results", ("application/sparql-results+xml", "application/xml", "text/xml"), ("xml",),
+           results=ox.QueryResultsFormat.XML),
+    Format("csv", "results", ("text/csv",), ("csv",), results=ox.QueryResultsFormat.CSV),
+    Format("tsv", "results", ("text/tab-separated-values",), ("tsv",), results=ox.QueryResultsFormat.TSV),
     Format("turtle", "rdf", ("text/turtle",), ("turtle", "ttl", "n3"), ox.RdfFormat.TURTLE),
     Format("ntriples", "rdf", ("application/n-triples", "text/plain"), ("nt", "ntriples"), ox.RdfFormat.N_TRIPLES),
     Format("jsonld", "rdf", ("application/ld+json",), ("json-ld", "jsonld"), ox.RdfFormat.JSON_LD, quads=True),
@@ -213,6 +216,22 @@ def write_solutions(variables: Sequence[str], rows: Iterable[Row], media: str) -
         writer.writerow(["" if t is None else (f"_:{t.value}" if isinstance(t, ox.BlankNode) else _text(t))
                          for t in row])
     return buffer.getvalue().encode("utf-8")
+
+
+def count_rows(data: bytes, media: str) -> int:
+    """How many solutions a SPARQL results document holds.
+
+    >>> count_rows(b"?x\\n<http://e/a>\\n<http://e/b>\\n", "text/tab-separated-values")
+    2
+    """
+    name = of_media(media, "results").name
+    if name == "json":
+        return len(json.loads(data)["results"]["bindings"])
+    if name == "xml":  # content escapes "<", so every "<result>" is a tag
+        return data.count(b"<result>")
+    if name == "tsv":  # one line a solution: TSV escapes line breaks in terms
+        return data.count(b"\n") - 1
+    return sum(1 for _ in csv.reader(io.StringIO(data.decode("utf-8")))) - 1
 
 
 def write_boolean(value: bool, media: str) -> bytes:

@@ -113,6 +113,32 @@ def paginate(text: str, limit: int, offset: int) -> str:
     return (raw[: select.end_byte] + page + raw[select.end_byte :]).decode("utf-8", "surrogatepass")
 
 
+def capped(text: str, limit: int) -> str:
+    """A SELECT query that gives at most ``limit`` solutions: its own top-level LIMIT if that is
+    lower, else ``limit`` (put in place of its LIMIT, or added). Subqueries are left alone.
+
+    >>> capped("SELECT ?x WHERE { ?x ?p ?o } ORDER BY ?x", 11)
+    'SELECT ?x WHERE { ?x ?p ?o } ORDER BY ?x LIMIT 11'
+    >>> capped("SELECT ?x WHERE { ?x ?p ?o } LIMIT 50 OFFSET 5", 11)
+    'SELECT ?x WHERE { ?x ?p ?o } LIMIT 11 OFFSET 5'
+    >>> capped("SELECT ?x WHERE { ?x ?p ?o } LIMIT 3", 11)
+    'SELECT ?x WHERE { ?x ?p ?o } LIMIT 3'
+    """
+    select = _select(text)
+    raw = text.encode("utf-8", "surrogatepass")
+    modifier = next((n for n in select.named_children if n.type == "solution_modifier"), None)
+    clauses = next((n for n in modifier.named_children if n.type == "limit_offset_clauses"), None) if modifier else None
+    current = next((n for n in clauses.named_children if n.type == "limit_clause"), None) if clauses else None
+    if current is None:
+        at = clauses.start_byte if clauses else select.end_byte
+        page = f"LIMIT {int(limit)} " if clauses else f" LIMIT {int(limit)}"
+        return (raw[:at] + page.encode() + raw[at:]).decode("utf-8", "surrogatepass")
+    value = next((n for n in current.named_children if n.type == "integer"), None)
+    if value is None or int(raw[value.start_byte : value.end_byte]) <= limit:
+        return text
+    return (raw[: value.start_byte] + str(int(limit)).encode() + raw[value.end_byte :]).decode("utf-8", "surrogatepass")
+
+
 def counted(text: str) -> str:
     """A query that counts the solutions of a SELECT query (its prologue kept in front).
 

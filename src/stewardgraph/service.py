@@ -9,71 +9,41 @@ import hmac
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-from rdflib import URIRef
 
 from stewardgraph.config import Settings
 from stewardgraph.errors import (
     Forbidden,
-    ImportRefused,
     NotAcceptable,
     NotFound,
     ParameterError,
     QueryRefused,
     StewardGraphError,
-    StoreError,
-    ValidationFailed,
 )
 from stewardgraph import formats
 from stewardgraph.binding import cypher_parameters, sparql_bindings
-from stewardgraph.guard import Guard, Term, bind, check, counted, paginate
-from stewardgraph.importing import ImportSpec, run_imports
-from stewardgraph.importing import spec as import_spec
-from stewardgraph.loaders.curated import CuratedData, check_records, curated_files, read_curated
-from stewardgraph.loaders.imports import Known, Report, known_from
-from stewardgraph.loaders.rdf import RdfBuild, entity, file_graph, import_graph, to_rdf
+from stewardgraph.guard import Guard, Term, bind, capped, check, counted, paginate
 from stewardgraph.ontology import Ontology
-from stewardgraph.projection import Projection, project
 from stewardgraph.queries import ENTITY_TYPES, Catalogue, NamedQuery
-from stewardgraph.records import SLUG, PartialDate
-from stewardgraph.rdfgraph import rdflib_graph
+from stewardgraph.records import SLUG
 from stewardgraph.store import Document, EmbeddedStore, Limits, QueryOptions, QueryResult, Store, Table
 from stewardgraph.store.base import IRI_PATTERN
 from stewardgraph.store.embedded import write_lock
-from stewardgraph.store.cypher import CypherResult, CypherStore
-from stewardgraph.store.cypher_sync import SyncReport, sync
 from stewardgraph.namespaces import ID, NS, PREFIXES
 
-SHRINK_LIMIT = 0.5  # an import giving less than this share of what its source held is refused
 _KIND: dict[str, formats.Kind] = {"select": "results", "ask": "results", "construct": "rdf", "describe": "rdf"}
 XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
+if TYPE_CHECKING:  # building and the Neo4j driver are big: they are imported when first used
+    from stewardgraph.building import BuildSummary, Compiled
+    from stewardgraph.projection import Projection
+    from stewardgraph.store.cypher import CypherResult, CypherStore
+    from stewardgraph.store.cypher_sync import SyncReport
+
 ALL_ROWS = 100_000_000  # for queries bounded by what they are about, not by the row cap
-
-
-@dataclass(frozen=True)
-class FileSummary:
-    file: str
-    records: int
-    triples: int
-
-
-@dataclass(frozen=True)
-class BuildSummary:
-    files: list[FileSummary]
-    total_triples: int
-    reports: list[Report] = field(default_factory=list)
-    dropped_imports: list[str] = field(default_factory=list)  # imported before, not by this build
-
-
-@dataclass(frozen=True)
-class Compiled:
-    build: RdfBuild
-    reports: list[Report]
 
 
 Progress = Callable[[str], None]
@@ -141,40 +111,18 @@ class StewardGraph:
 
     # -- building ------------------------------------------------------------------------------
 
-    def compile(
-        self, paths: Iterable[Path] | None = None, progress: Progress | None = None, *,
-        imports: Sequence[ImportSpec] = (),
-    ) -> Compiled:
+    def compile(self, paths: Iterable[Path] | None = None, progress: Progress | None = None, *,
+                imports: Sequence[Any] = ()) -> Compiled:
         """Read, check and convert curated files and imports without touching the store."""
-        step = progress or (lambda _: None)
-        files = list(paths) if paths is not None else curated_files(self.settings.curated_dir)
-        if not files:
-            raise StewardGraphError(f"no curated files (*.yaml) in {self.settings.curated_dir}")
-        step(f"reading {len(files)} curated files")
-        vocab = self.ontology.vocabularies
-        data = read_curated(files, vocab)
-        reports: list[Report] = []
-        if imports:
-            known = Known()
-            known.add_records([item.record for item in data.records])
-            for item in imports:
-                step(f"importing {item.source}")
-                located, found = run_imports(self.settings, [item], known)
-                data.records.extend(located)
-                reports += found
-            problems = check_records(data.records, vocab)
-            if problems:
-                raise ValidationFailed(problems)
-        step("converting to RDF")
-        build = to_rdf(data, vocab, self.ontology.graph)
-        step("checking SHACL shapes")
-        from stewardgraph.validation import check_shapes  # pyshacl is slow to import
+        from stewardgraph import building
 
-        check_shapes(build, self.ontology.shapes)
-        return Compiled(build, reports)
+        return building.compile_data(self, paths, progress, imports=imports)
 
     def validate(self, paths: Iterable[Path] | None = None, progress: Progress | None = None) -> BuildSummary:
-        return _summary(self.compile(paths, progress, imports=self._configured_imports()))
+        """Check the curated files (and the configured imports) without loading anything."""
+        from stewardgraph import building
+
+        return building.validate(self, paths, progress)
 
     def build(self, paths: Iterable[Path] | None = None, progress: Progress | None = None, *,
               allow_shrink: bool = False) -> BuildSummary:
@@ -182,44 +130,10 @@ class StewardGraph:
 
         An import that gives no records, or less than half the triples the graph holds from its
         source, is refused (nothing changes) unless ``allow_shrink``."""
+        from stewardgraph import building
+
         with self._write_lock("stewardgraph build"):
-            compiled = self.compile(paths, progress, imports=self._configured_imports())
-            dropped = self._imports_not_rebuilt()
-            held = self._triples_by_graph()
-            for report in compiled.reports:
-                graph = import_graph(report.source)
-                _refuse_shrink(report, held.get(str(graph), 0), len(compiled.build.graph(graph)), allow_shrink)
-            if progress:
-                progress("loading the store")
-            self.store.load(compiled.build.nquads())
-        summary = _summary(compiled)
-        return BuildSummary(summary.files, summary.total_triples, summary.reports, dropped)
-
-    def _write_lock(self, what: str) -> AbstractContextManager[None]:
-        """One writer at a time for the on-disk store; other stores need no lock here."""
-        s = self.settings
-        if s.backend == "embedded" and not s.in_memory:
-            return write_lock(s.store_dir, what)
-        return nullcontext()
-
-    def _triples_by_graph(self) -> dict[str, int]:
-        try:
-            return {str(r["graph"]): int(str(r["triples"])) for r in self.run("graph-stats").rows}
-        except StoreError:  # nothing built yet
-            return {}
-
-    def _imports_not_rebuilt(self) -> list[str]:
-        """Imported sources in the current graph that the build about to replace it leaves out."""
-        try:
-            graphs = self.run("named-graphs").rows
-        except StoreError:  # nothing built yet
-            return []
-        prefix = str(import_graph(""))
-        present = {str(r["graph"])[len(prefix):] for r in graphs if str(r["graph"]).startswith(prefix)}
-        return sorted(present - set(self.settings.import_sources))
-
-    def _configured_imports(self) -> list[ImportSpec]:
-        return [import_spec(self.settings, source) for source in self.settings.import_sources]
+            return building.build(self, paths, progress, allow_shrink=allow_shrink)
 
     def import_source(
         self, source: str, location: str | Path | None = None, *, commit: str | None = None,
@@ -228,42 +142,18 @@ class StewardGraph:
         """Replace one source's named graph in the current graph, matching its entities
         against everything else there. A file that gives no records, or less than half the
         triples the graph holds from the source, is refused unless ``allow_shrink``."""
+        from stewardgraph import building
+
         with self._write_lock(f"stewardgraph import {source}"):
-            return self._import_source(source, location, commit=commit, as_of=as_of, progress=progress,
-                                       allow_shrink=allow_shrink)
+            return building.import_source(self, source, location, commit=commit, as_of=as_of, progress=progress,
+                                          allow_shrink=allow_shrink)
 
-    def _import_source(
-        self, source: str, location: str | Path | None, *, commit: str | None, as_of: str | None,
-        progress: Progress | None, allow_shrink: bool,
-    ) -> BuildSummary:
-        step = progress or (lambda _: None)
-        graph = str(import_graph(source))
-        item = import_spec(self.settings, source, location, commit=commit, as_of=as_of)
-        step("reading what the graph holds")
-        known = known_from(self, skip=graph)
-        step(f"importing {source}")
-        located, reports = run_imports(self.settings, [item], known)
-        defined = {"project": {k[1] for k in known.entities if k[0] == "project"},
-                   "organization": {k[1] for k in known.entities if k[0] == "organization"}}
-        problems = check_records(located, self.ontology.vocabularies, defined=defined)
-        if problems:
-            raise ValidationFailed(problems)
-        build = to_rdf(CuratedData([], located), self.ontology.vocabularies)
-        everything = list(ox.parse(self.store.dump("nquads"), format=ox.RdfFormat.N_QUADS))
-        kept = [q for q in everything
-                if not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value == graph)]
-        for report in reports:
-            _refuse_shrink(report, len(everything) - len(kept), len(build), allow_shrink)
-        step("checking SHACL shapes")
-        from stewardgraph.validation import check_shapes
-
-        existing = rdflib_graph(kept)
-        whole = RdfBuild({**build.graphs, URIRef("urn:x-stewardgraph:existing"): existing}, dict(build.origins))
-        check_shapes(whole, self.ontology.shapes)
-        step("loading the store")
-        kept_nquads = (ox.serialize(kept, format=ox.RdfFormat.N_QUADS) or b"")
-        self.store.load(kept_nquads + build.nquads())
-        return _summary(Compiled(build, reports))
+    def _write_lock(self, what: str) -> AbstractContextManager[None]:
+        """One writer at a time for the on-disk store; other stores need no lock here."""
+        s = self.settings
+        if s.backend == "embedded" and not s.in_memory:
+            return write_lock(s.store_dir, what)
+        return nullcontext()
 
     # -- querying ------------------------------------------------------------------------------
 
@@ -292,14 +182,18 @@ class StewardGraph:
         self._check_graphs(checked.graphs, "query")
         self._check_graphs(default_graphs, "default-graph-uri")
         self._check_graphs(named_graphs, "named-graph-uri")
+        limits = self.limits(timeout, row_cap)
+        text = bind(sparql, checked, bindings or {})
+        native = media is not None and checked.form == "select"
         options = QueryOptions(
-            limits=self.limits(timeout, row_cap),
+            limits=limits,
             prefixes=PREFIXES if prefixes else {},
             default_graphs=tuple(default_graphs),
             named_graphs=tuple(named_graphs),
             media=media,
+            capped=native,
         )
-        return self.store.query(bind(sparql, checked, bindings or {}), options)
+        return self.store.query(capped(text, limits.rows + 1) if native else text, options)
 
     def form(self, sparql: str) -> str:
         """What a query gives: select, ask, construct or describe (it is checked on the way)."""
@@ -420,6 +314,8 @@ class StewardGraph:
 
     @cached_property
     def cypher_store(self) -> CypherStore:
+        from stewardgraph.store.cypher import CypherStore
+
         s = self.settings
         return CypherStore(uri=s.bolt_uri, user=s.neo4j_user, password=s.neo4j_password.get_secret_value(),
                            database=s.neo4j_database, timeout=s.query_timeout, read_user=s.neo4j_read_user,
@@ -434,11 +330,15 @@ class StewardGraph:
                                       row_cap=self.settings.row_cap, graph=graph)
 
     def projection(self) -> Projection:
+        from stewardgraph.projection import project
+
         return project(list(ox.parse(self.store.dump("nquads"), format=ox.RdfFormat.N_QUADS)))
 
     def sync_neo4j(self, progress: Callable[[str, int, int], None] | None = None) -> SyncReport:
         """Project the RDF graph into Neo4j; a full resync removes what the graph no longer has,
         and repairs what an interrupted sync left behind."""
+        from stewardgraph.store.cypher_sync import sync
+
         return sync(self.cypher_store, self.projection(), progress=progress)
 
     def resolve(self, kind: str, value: str, *, parameter: str | None = None,
@@ -483,24 +383,3 @@ class StewardGraph:
         return {"graphs": self.run("graph-stats"), "classes": self.run("class-stats")}
 
 
-def _refuse_shrink(report: Report, before: int, after: int, allow: bool) -> None:
-    """Refuse an import that would lose most of what the graph holds from its source."""
-    if allow:
-        return
-    held = f"; the graph holds {before:,} triples from it" if before else ""
-    advice = "nothing was changed; give --allow-shrink to import it anyway"
-    if report.records == 0:
-        raise ImportRefused(f"{report.source}: the file gives no records{held}; {advice}")
-    if after < before * SHRINK_LIMIT:
-        raise ImportRefused(f"{report.source}: the file gives {after:,} triples where the graph holds {before:,} "
-                            f"from it ({(after - before) / before:+.0%}); {advice}")
-
-
-def _summary(compiled: Compiled) -> BuildSummary:
-    build = compiled.build
-    counts: dict[tuple[str, URIRef], int] = {}
-    for item in build.origins.values():
-        graph = URIRef(item.graph) if item.graph else file_graph(item.file)
-        counts[(item.file.name, graph)] = counts.get((item.file.name, graph), 0) + 1
-    files = [FileSummary(name, records, len(build.graph(graph))) for (name, graph), records in sorted(counts.items())]
-    return BuildSummary(files, len(build), compiled.reports)

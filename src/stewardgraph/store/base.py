@@ -58,6 +58,7 @@ class QueryOptions:
     default_graphs: Sequence[str] = ()
     named_graphs: Sequence[str] = ()
     media: str | None = None
+    capped: bool = False  # the text's own LIMIT keeps a SELECT within rows + 1: the engine may write it
 
 
 class Store(Protocol):

@@ -25,6 +25,7 @@ from stewardgraph.store.base import QueryOptions, QueryResult
 from stewardgraph.store.engine import evaluate, syntax_error
 
 POINTER = "CURRENT"
+COPY_MAX_BYTES = 256 * 2**20  # a generation up to this size gets an N-Quads copy beside it
 
 
 class EmbeddedStore:
@@ -173,9 +174,12 @@ def replace_generation(directory: Path, nquads: bytes | Path, *, update: str | N
         store.flush()
         del store
         gc.collect()
+        if isinstance(nquads, bytes) and update is None and len(nquads) <= COPY_MAX_BYTES:
+            copy_of(generation).write_bytes(nquads)
     except BaseException:
         gc.collect()
         shutil.rmtree(generation, ignore_errors=True)
+        copy_of(generation).unlink(missing_ok=True)
         raise
     previous = current_generation(directory)
     tmp = directory / f"{POINTER}.{os.getpid()}.{time.monotonic_ns()}.tmp"  # never shared by two writers
@@ -183,6 +187,13 @@ def replace_generation(directory: Path, nquads: bytes | Path, *, update: str | N
     os.replace(tmp, directory / POINTER)
     # Keep the previous generation: a reader in another process may still be using it.
     for old in directory.glob("gen-*"):
-        if old.name != name and old != previous:
+        if old.is_dir() and old.name != name and old != previous:
             shutil.rmtree(old, ignore_errors=True)
+            copy_of(old).unlink(missing_ok=True)
     return generation
+
+
+def copy_of(generation: Path) -> Path:
+    """A generation's content as N-Quads beside it, for readers that hold the graph in memory:
+    loading it is several times faster than reading the store."""
+    return generation.with_name(generation.name + ".nq")

@@ -32,7 +32,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from stewardgraph.errors import QueryRefused, QueryTimeout, StewardGraphError, StoreError
-from stewardgraph.store import worker
+from stewardgraph.store import worker as worker_module
 from stewardgraph.store.base import QueryOptions, QueryResult
 from stewardgraph.store.embedded import EmbeddedStore
 
@@ -57,7 +57,7 @@ class _Worker:
         self.memory_bytes = memory_bytes
         ours, theirs = socket.socketpair()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", worker.__name__, str(theirs.fileno()), str(directory), str(memory_bytes),
+            [sys.executable, "-m", worker_module.__name__, str(theirs.fileno()), str(directory), str(memory_bytes),
              str(in_memory_max)],
             pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
         )

@@ -20,7 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from stewardgraph.errors import QueryRefused, StewardGraphError, StoreError
-from stewardgraph.store.embedded import current_generation
+from stewardgraph.store.embedded import copy_of, current_generation
 from stewardgraph.store.engine import evaluate
 
 _M_ARENA_MAX = -8  # glibc mallopt: fewer malloc arenas, so threads do not reserve 64 MiB each
@@ -73,7 +73,11 @@ class _Graph:
             raise StoreError(f"cannot open the store at {generation}: {exc}") from exc
         if self.in_memory_max and len(disk) <= self.in_memory_max:
             copy = ox.Store()
-            copy.bulk_extend(disk)
+            plain = copy_of(generation)
+            if plain.is_file():
+                copy.bulk_load(path=str(plain), format=ox.RdfFormat.N_QUADS)
+            else:
+                copy.bulk_extend(disk)
             return copy
         return disk
 

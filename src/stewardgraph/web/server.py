@@ -9,7 +9,7 @@ from types import FrameType
 import uvicorn
 
 from stewardgraph.config import Settings
-from stewardgraph.web.app import create_app
+from stewardgraph.service import StewardGraph, open_store
 
 
 class _Server(uvicorn.Server):
@@ -32,10 +32,18 @@ def _exit_now() -> None:  # pragma: no cover - runs only when a shutdown hangs
 
 
 def serve(settings: Settings) -> None:
-    """Serve until SIGTERM or Ctrl-C; the request head is limited to ``max_header_bytes``."""
-    config = uvicorn.Config(
-        create_app(settings), host=settings.host, port=settings.port, log_level="info", http="h11",
-        h11_max_incomplete_event_size=settings.max_header_bytes,
-        timeout_graceful_shutdown=settings.shutdown_seconds,
-    )
-    _Server(config).run()
+    """Serve until SIGTERM or Ctrl-C; the request head is limited to ``max_header_bytes``.
+
+    The store opens first, so that its query workers start while the web framework loads."""
+    graph = StewardGraph(settings, store=open_store(settings, serving=True))
+    try:
+        from stewardgraph.web.app import create_app
+
+        config = uvicorn.Config(
+            create_app(settings, graph=graph), host=settings.host, port=settings.port, log_level="info",
+            http="h11", h11_max_incomplete_event_size=settings.max_header_bytes,
+            timeout_graceful_shutdown=settings.shutdown_seconds,
+        )
+        _Server(config).run()
+    finally:
+        graph.close()

@@ -1,0 +1,185 @@
+"""Building the graph: curated files and imports, checked, converted and swapped into the store.
+
+The facade's build, validate and import commands run here; this module (and what it imports:
+the loaders, the importers, rdflib and pyshacl) is loaded only when something is built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+import pyoxigraph as ox
+from rdflib import URIRef
+
+from stewardgraph.errors import ImportRefused, StewardGraphError, StoreError, ValidationFailed
+from stewardgraph.importing import ImportSpec, run_imports
+from stewardgraph.importing import spec as import_spec
+from stewardgraph.loaders.curated import CuratedData, check_records, curated_files, read_curated
+from stewardgraph.loaders.imports import Known, Report, known_from
+from stewardgraph.loaders.rdf import RdfBuild, file_graph, import_graph, to_rdf
+from stewardgraph.rdfgraph import rdflib_graph
+
+if TYPE_CHECKING:
+    from stewardgraph.service import StewardGraph
+
+SHRINK_LIMIT = 0.5  # an import giving less than this share of what its source held is refused
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class FileSummary:
+    file: str
+    records: int
+    triples: int
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    files: list[FileSummary]
+    total_triples: int
+    reports: list[Report] = field(default_factory=list)
+    dropped_imports: list[str] = field(default_factory=list)  # imported before, not by this build
+
+
+@dataclass(frozen=True)
+class Compiled:
+    build: RdfBuild
+    reports: list[Report]
+
+
+
+def compile_data(
+    graph: StewardGraph, paths: Iterable[Path] | None = None, progress: Progress | None = None, *,
+    imports: Sequence[ImportSpec] = (),
+) -> Compiled:
+    """Read, check and convert curated files and imports without touching the store."""
+    step = progress or (lambda _: None)
+    files = list(paths) if paths is not None else curated_files(graph.settings.curated_dir)
+    if not files:
+        raise StewardGraphError(f"no curated files (*.yaml) in {graph.settings.curated_dir}")
+    step(f"reading {len(files)} curated files")
+    vocab = graph.ontology.vocabularies
+    data = read_curated(files, vocab)
+    reports: list[Report] = []
+    if imports:
+        known = Known()
+        known.add_records([item.record for item in data.records])
+        for item in imports:
+            step(f"importing {item.source}")
+            located, found = run_imports(graph.settings, [item], known)
+            data.records.extend(located)
+            reports += found
+        problems = check_records(data.records, vocab)
+        if problems:
+            raise ValidationFailed(problems)
+    step("converting to RDF")
+    build = to_rdf(data, vocab, graph.ontology.graph)
+    step("checking SHACL shapes")
+    from stewardgraph.validation import check_shapes  # pyshacl is slow to import
+
+    check_shapes(build, graph.ontology.shapes)
+    return Compiled(build, reports)
+
+
+def validate(graph: StewardGraph, paths: Iterable[Path] | None, progress: Progress | None) -> BuildSummary:
+    return summary(compile_data(graph, paths, progress, imports=configured_imports(graph)))
+
+
+def build(graph: StewardGraph, paths: Iterable[Path] | None, progress: Progress | None, *,
+          allow_shrink: bool) -> BuildSummary:
+    """Validate everything (with the configured imports), then replace the stored graph in one swap."""
+    compiled = compile_data(graph, paths, progress, imports=configured_imports(graph))
+    dropped = imports_not_rebuilt(graph)
+    held = triples_by_graph(graph)
+    for report in compiled.reports:
+        named = import_graph(report.source)
+        refuse_shrink(report, held.get(str(named), 0), len(compiled.build.graph(named)), allow_shrink)
+    if progress:
+        progress("loading the store")
+    graph.store.load(compiled.build.nquads())
+    found = summary(compiled)
+    return BuildSummary(found.files, found.total_triples, found.reports, dropped)
+
+
+def triples_by_graph(graph: StewardGraph) -> dict[str, int]:
+    try:
+        return {str(r["graph"]): int(str(r["triples"])) for r in graph.run("graph-stats").rows}
+    except StoreError:  # nothing built yet
+        return {}
+
+
+def imports_not_rebuilt(graph: StewardGraph) -> list[str]:
+    """Imported sources in the current graph that the build about to replace it leaves out."""
+    try:
+        graphs = graph.run("named-graphs").rows
+    except StoreError:  # nothing built yet
+        return []
+    prefix = str(import_graph(""))
+    present = {str(r["graph"])[len(prefix):] for r in graphs if str(r["graph"]).startswith(prefix)}
+    return sorted(present - set(graph.settings.import_sources))
+
+
+def configured_imports(graph: StewardGraph) -> list[ImportSpec]:
+    return [import_spec(graph.settings, source) for source in graph.settings.import_sources]
+
+
+def import_source(
+    graph: StewardGraph, source: str, location: str | Path | None, *, commit: str | None, as_of: str | None,
+    progress: Progress | None, allow_shrink: bool,
+) -> BuildSummary:
+    """Replace one source's named graph in the current graph, matching its entities against
+    everything else there."""
+    step = progress or (lambda _: None)
+    named = str(import_graph(source))
+    item = import_spec(graph.settings, source, location, commit=commit, as_of=as_of)
+    step("reading what the graph holds")
+    known = known_from(graph, skip=named)
+    step(f"importing {source}")
+    located, reports = run_imports(graph.settings, [item], known)
+    defined = {"project": {k[1] for k in known.entities if k[0] == "project"},
+               "organization": {k[1] for k in known.entities if k[0] == "organization"}}
+    problems = check_records(located, graph.ontology.vocabularies, defined=defined)
+    if problems:
+        raise ValidationFailed(problems)
+    built = to_rdf(CuratedData([], located), graph.ontology.vocabularies)
+    everything = list(ox.parse(graph.store.dump("nquads"), format=ox.RdfFormat.N_QUADS))
+    kept = [q for q in everything
+            if not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value == named)]
+    for report in reports:
+        refuse_shrink(report, len(everything) - len(kept), len(built), allow_shrink)
+    step("checking SHACL shapes")
+    from stewardgraph.validation import check_shapes
+
+    existing = rdflib_graph(kept)
+    whole = RdfBuild({**built.graphs, URIRef("urn:x-stewardgraph:existing"): existing}, dict(built.origins))
+    check_shapes(whole, graph.ontology.shapes)
+    step("loading the store")
+    kept_nquads = (ox.serialize(kept, format=ox.RdfFormat.N_QUADS) or b"")
+    graph.store.load(kept_nquads + built.nquads())
+    return summary(Compiled(built, reports))
+
+
+def refuse_shrink(report: Report, before: int, after: int, allow: bool) -> None:
+    """Refuse an import that would lose most of what the graph holds from its source."""
+    if allow:
+        return
+    held = f"; the graph holds {before:,} triples from it" if before else ""
+    advice = "nothing was changed; give --allow-shrink to import it anyway"
+    if report.records == 0:
+        raise ImportRefused(f"{report.source}: the file gives no records{held}; {advice}")
+    if after < before * SHRINK_LIMIT:
+        raise ImportRefused(f"{report.source}: the file gives {after:,} triples where the graph holds {before:,} "
+                            f"from it ({(after - before) / before:+.0%}); {advice}")
+
+
+def summary(compiled: Compiled) -> BuildSummary:
+    build = compiled.build
+    counts: dict[tuple[str, URIRef], int] = {}
+    for item in build.origins.values():
+        graph = URIRef(item.graph) if item.graph else file_graph(item.file)
+        counts[(item.file.name, graph)] = counts.get((item.file.name, graph), 0) + 1
+    files = [FileSummary(name, records, len(build.graph(graph))) for (name, graph), records in sorted(counts.items())]
+    return BuildSummary(files, len(build), compiled.reports)
