@@ -145,9 +145,9 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, name: str, command: list[str], env: dict[str, str] | None = None) -> None:
-        self.name, self.port = name, free_port()
-        self.url = f"http://127.0.0.1:{self.port}/sparql"
+    def __init__(self, name: str, command: list[str], env: dict[str, str] | None = None, path: str = "/sparql") -> None:
+        self.name, self.port, self.path = name, free_port(), path
+        self.url = f"http://127.0.0.1:{self.port}{path}"
         started = time.perf_counter()
         self.process = subprocess.Popen([part.replace("{port}", str(self.port)) for part in command],
                                         env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL,
@@ -201,10 +201,13 @@ class Connection:
     """A bare HTTP/1.1 keep-alive client, so that on a small machine the load generator costs
     little next to the servers it measures."""
 
-    def __init__(self, port: int) -> None:
-        self.port = port
+    def __init__(self, port: int, path: str = "/sparql") -> None:
+        self.port, self.path = port, path
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
+
+    async def ask(self, query: str) -> int:
+        return await self.get(_target(query, self.path))
 
     async def get(self, target: str) -> int:
         if self.writer is None or self.reader is None:
@@ -234,18 +237,18 @@ class Connection:
             await self.writer.wait_closed()
 
 
-def _target(query: str) -> str:
-    return "/sparql?" + urlencode({"query": query})
+def _target(query: str, path: str = "/sparql") -> str:
+    return f"{path}?" + urlencode({"query": query})
 
 
-async def _latencies(port: int, query: str, seconds: float, limit: int) -> list[float]:
-    connection = Connection(port)
+async def _latencies(port: int, query: str, seconds: float, limit: int, path: str = "/sparql") -> list[float]:
+    connection = Connection(port, path)
     spent: list[float] = []
     until = time.monotonic() + seconds
     try:
         while time.monotonic() < until and len(spent) < limit:
             began = time.perf_counter()
-            status = await connection.get(_target(query))
+            status = await connection.ask(query)
             if status != 200:
                 raise RuntimeError(f"status {status}")
             spent.append((time.perf_counter() - began) * 1000)
@@ -254,15 +257,15 @@ async def _latencies(port: int, query: str, seconds: float, limit: int) -> list[
     return spent
 
 
-async def _throughput(port: int, query: str, clients: int, seconds: float) -> float:
-    connections = [Connection(port) for _ in range(clients)]
+async def _throughput(port: int, query: str, clients: int, seconds: float, path: str) -> float:
+    connections = [Connection(port, path) for _ in range(clients)]
     done = 0
     until = time.monotonic() + seconds
 
     async def loop(connection: Connection) -> None:
         nonlocal done
         while time.monotonic() < until:
-            if await connection.get(_target(query)) == 200:
+            if await connection.ask(query) == 200:
                 done += 1
 
     try:
@@ -273,20 +276,20 @@ async def _throughput(port: int, query: str, clients: int, seconds: float) -> fl
     return done / seconds
 
 
-async def _during_slow(port: int, seconds: float) -> list[float]:
+async def _during_slow(port: int, seconds: float, path: str) -> list[float]:
     stop = asyncio.Event()
 
     async def slow() -> None:
-        connection = Connection(port)
+        connection = Connection(port, path)
         try:
             while not stop.is_set():
-                await connection.get(_target(QUERIES["slow"]))
+                await connection.ask(QUERIES["slow"])
         finally:
             await connection.close()
 
     task = asyncio.create_task(slow())
     await asyncio.sleep(0.2)
-    spent = await _latencies(port, QUERIES["point"], seconds, 10_000)
+    spent = await _latencies(port, QUERIES["point"], seconds, 10_000, path)
     stop.set()
     await task
     return spent
@@ -295,13 +298,13 @@ async def _during_slow(port: int, seconds: float) -> list[float]:
 def measure(server: Server, *, seconds: float) -> dict[str, Any]:
     found: dict[str, Any] = {"startup_s": round(server.startup, 2)}
     for shape, query in QUERIES.items():
-        spent = asyncio.run(_latencies(server.port, query, seconds, 200 if shape != "slow" else 20))
+        spent = asyncio.run(_latencies(server.port, query, seconds, 200 if shape != "slow" else 20, server.path))
         found[shape] = {"p50_ms": round(statistics.median(spent), 2), "p99_ms": round(_p99(spent), 2),
                         "requests": len(spent)}
     for clients in (1, 4, 16):
         found[f"point_rps_c{clients}"] = round(asyncio.run(_throughput(server.port, QUERIES["point"], clients,
-                                                                          seconds)), 1)
-    spent = asyncio.run(_during_slow(server.port, seconds))
+                                                                          seconds, server.path)), 1)
+    spent = asyncio.run(_during_slow(server.port, seconds, server.path))
     found["point_during_slow"] = {"p50_ms": round(statistics.median(spent), 2), "p99_ms": round(_p99(spent), 2)}
     found["memory_bytes"] = server.memory()
     return found
@@ -309,19 +312,19 @@ def measure(server: Server, *, seconds: float) -> dict[str, Any]:
 
 def http(data: Path, directory: Path, seconds: float, external: bool) -> dict[str, Any]:
     """Each server in turn on the same data: ours over its store, the others over the file."""
-    servers: list[tuple[str, list[str], dict[str, str]]] = [
+    servers: list[tuple[str, list[str], dict[str, str], str]] = [
         ("stewardgraph", [str(Path(sys.executable).parent / "stewardgraph"), "serve", "--port", "{port}"],
          {"STEWARDGRAPH_DATA_DIR": str(directory), "STEWARDGRAPH_ROW_CAP": "10000000",
-          "STEWARDGRAPH_QUERY_TIMEOUT": "120"}),
-        ("bare pyoxigraph", [sys.executable, str(HERE / "bare_endpoint.py"), str(data), "{port}"], {}),
+          "STEWARDGRAPH_QUERY_TIMEOUT": "120"}, "/sparql"),
+        ("bare pyoxigraph", [sys.executable, str(HERE / "bare_endpoint.py"), str(data), "{port}"], {}, "/sparql"),
     ]
     if external:
         servers.append(("rdflib-endpoint", [str(VENV / "bin" / "rdflib-endpoint"), "serve", str(data),
-                                              "--host", "127.0.0.1", "--port", "{port}"], {}))
+                                              "--host", "127.0.0.1", "--port", "{port}"], {}, "/"))
     found: dict[str, Any] = {}
-    for name, command, env in servers:
+    for name, command, env, path in servers:
         try:
-            server = Server(name, command, env)
+            server = Server(name, command, env, path)
         except (RuntimeError, OSError) as exc:
             found[name] = {"error": str(exc)}
             continue

@@ -113,6 +113,7 @@ def paginate(text: str, limit: int, offset: int) -> str:
     return (raw[: select.end_byte] + page + raw[select.end_byte :]).decode("utf-8", "surrogatepass")
 
 
+@lru_cache(maxsize=1024)
 def capped(text: str, limit: int) -> str:
     """A SELECT query that gives at most ``limit`` solutions: its own top-level LIMIT if that is
     lower, else ``limit`` (put in place of its LIMIT, or added). Subqueries are left alone.

@@ -37,6 +37,7 @@ from stewardgraph.store.base import QueryOptions, QueryResult
 from stewardgraph.store.embedded import EmbeddedStore
 
 _STARTUP_SECONDS = 60.0
+_GROW_AFTER = 0.05  # seconds a query waits for a busy worker before the pool starts another
 _LIVE: weakref.WeakSet[subprocess.Popen[bytes]] = weakref.WeakSet()  # the workers of this process
 
 
@@ -298,6 +299,12 @@ class PooledStore:
     def _acquire(self, timeout: float) -> _Worker:
         with self._lock:
             starting = not self._all  # the first worker: its start does not count against the query
+        if not starting:
+            try:  # most queries are quick: a worker is usually free again sooner than a new one starts
+                return self._idle.get(timeout=min(_GROW_AFTER, timeout))
+            except queue.Empty:
+                timeout -= min(_GROW_AFTER, timeout)
+        with self._lock:
             if self._idle.empty() and len(self._all) < self._max and self._spawns.take():
                 self._start_in_background()
         try:
