@@ -174,8 +174,10 @@ def replace_generation(directory: Path, nquads: bytes | Path, *, update: str | N
         store.flush()
         del store
         gc.collect()
-        if isinstance(nquads, bytes) and update is None and len(nquads) <= COPY_MAX_BYTES:
+        if update is None and isinstance(nquads, bytes) and len(nquads) <= COPY_MAX_BYTES:
             copy_of(generation).write_bytes(nquads)
+        elif update is None and isinstance(nquads, Path) and nquads.stat().st_size <= COPY_MAX_BYTES:
+            shutil.copyfile(nquads, copy_of(generation))
     except BaseException:
         gc.collect()
         shutil.rmtree(generation, ignore_errors=True)
