@@ -451,11 +451,15 @@ def main() -> None:
         if scale == args.neo4j_scale:
             entry["neo4j_sync"] = step(f"{scale}: Neo4j sync", lambda: neo4j_sync(data, directory, external))
         results["scales"][scale] = entry
-    args.out.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(results, indent=2)
-    (args.out / f"{results['date'][:10]}.json").write_text(text)
-    (args.out / "latest.json").write_text(text)
+        save(results, args.out)  # after each scale, so that a failure later keeps what was measured
     print(tables(results))
+
+
+def save(results: dict[str, Any], out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(results, indent=2)
+    (out / f"{results['date'][:10]}.json").write_text(text)
+    (out / "latest.json").write_text(text)
 
 
 def _machine() -> dict[str, Any]:

@@ -202,3 +202,55 @@ def test_no_sparql_outside_queries() -> None:
              for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
              if re.search(r"\bWHERE\s*\{", line)]
     assert found == []
+
+
+# Queries that read every project or every relicensing anyway: an OPTIONAL with a join inside
+# costs them one pass over its matches, which they make regardless.
+_WHOLE_GRAPH = {"project-list", "unhosted-projects", "foundation-tree", "relicensing-forks"}
+
+
+def _joins_inside(text: str) -> list[str]:
+    """The OPTIONAL and EXISTS groups of a query that join two or more patterns directly.
+
+    Oxigraph runs such a group without the outer solution's bindings (a hash join over every
+    match in the graph), so the query costs as much as the graph is large, however small its
+    result. One pattern, or a pattern with OPTIONALs nested under it, runs once per outer
+    solution with its bindings: a property path or a nested OPTIONAL keeps a query fast.
+    """
+    from stewardgraph.guard import _parser, _walk
+
+    source = text.encode()
+    found = []
+    for node in _walk(_parser().parse(source).root_node):
+        if node.type not in ("optional_graph_pattern", "exists_func", "not_exists_func"):
+            continue
+        group = next(child for child in node.named_children if child.type == "group_graph_pattern")
+        parts = 0
+        for child in group.named_children:
+            if child.type == "triples_block":
+                parts += sum(len(prop.named_children[-1].named_children)
+                             for triple in child.named_children for prop in _properties(triple))
+            elif child.type not in ("optional_graph_pattern", "filter", "bind"):
+                parts += 1
+        if parts > 1:
+            found.append(source[node.start_byte:node.end_byte].decode()[:60])
+    return found
+
+
+def _properties(triple: Any) -> list[Any]:
+    plist = next((c for c in triple.named_children if c.type == "property_list"), None)
+    return [p for p in plist.named_children if p.type == "property"] if plist else []
+
+
+def test_optional_and_exists_groups_join_nothing() -> None:
+    catalogue = Catalogue.load(resource_dir("queries"))
+    found = {query.name: _joins_inside(query.text) for query in catalogue if query.name not in _WHOLE_GRAPH}
+    assert {name: joins for name, joins in found.items() if joins} == {}
+
+
+def test_the_join_rule_sees_joins() -> None:
+    assert _joins_inside("SELECT * WHERE { ?s ?p ?o OPTIONAL { ?s <a> ?x ; <b> ?y } }")
+    assert _joins_inside("SELECT * WHERE { ?s ?p ?o FILTER EXISTS { ?s <a> ?x . ?x <b> ?y } }")
+    assert _joins_inside("SELECT * WHERE { ?s ?p ?o OPTIONAL { ?s <a> ?x, ?y } }")
+    assert not _joins_inside("SELECT * WHERE { ?s ?p ?o OPTIONAL { ?s <a> ?x OPTIONAL { ?x <b> ?y } } }")
+    assert not _joins_inside("SELECT * WHERE { ?s ?p ?o FILTER NOT EXISTS { ?s <a>/<b> ?y } }")
