@@ -19,6 +19,7 @@ from stewardgraph.projection import Projection
 from stewardgraph.store.cypher import ALL_LABELS, CypherStore, counts
 
 STATE_LABEL = "SyncState"
+CLEANUP_BATCH = 10_000
 Progress = Callable[[str, int, int], None]
 
 
@@ -65,12 +66,15 @@ def sync(store: CypherStore, projection: Projection, *, batch: int = 500, progre
         for kind, rows in sorted(by_type.items()):
             write(f"UNWIND $rows AS row MATCH (a:Resource {{uri: row.start}}), (b:Resource {{uri: row.end}}) "
                   f"MERGE (a)-[r:{kind}]->(b) SET r = row.props, r._sync = $run", rows, "relationships")
-        for cleanup in ("MATCH (n:Resource) WHERE n._sync IS NULL OR n._sync <> $run DETACH DELETE n",
-                        "MATCH (:Resource)-[r]->(:Resource) WHERE r._sync IS NULL OR r._sync <> $run DELETE r",
-                        "MATCH (:Resource)-[r]->(:Resource) REMOVE r._sync",
-                        "MATCH (n:Resource) REMOVE n._sync",
-                        f"MATCH (s:{STATE_LABEL} {{id: 'neo4j-sync'}}) SET s.finished = datetime()"):
-            session.run(cleanup, run=run).consume()
+        # Each cleanup touches the whole graph, so it commits in batches: one transaction over
+        # millions of relationships would pass the server's memory limit for one transaction.
+        for match, change in (("(n:Resource) WHERE n._sync IS NULL OR n._sync <> $run", "(n) { DETACH DELETE n }"),
+                              ("(:Resource)-[r]->(:Resource) WHERE r._sync IS NULL OR r._sync <> $run",
+                               "(r) { DELETE r }"),
+                              ("(:Resource)-[r]->(:Resource)", "(r) { REMOVE r._sync }"),
+                              ("(n:Resource)", "(n) { REMOVE n._sync }")):
+            session.run(f"MATCH {match} CALL {change} IN TRANSACTIONS OF {CLEANUP_BATCH} ROWS", run=run).consume()
+        session.run(f"MATCH (s:{STATE_LABEL} {{id: 'neo4j-sync'}}) SET s.finished = datetime()").consume()
         found = counts(session)
     return SyncReport(found, bool(previous))
 
