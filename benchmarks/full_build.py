@@ -1,4 +1,5 @@
-"""Build the full graph (curated facts plus every foundation snapshot) and print figures.
+"""Build the whole graph (curated facts plus every kept import, as on a fresh clone) and print
+figures; with --import-dir, from the upstream snapshots there instead.
 
     python benchmarks/full_build.py [--import-dir ../shared/datasets] [--runs 3]
 
@@ -28,7 +29,7 @@ CALLS = {
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--import-dir", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "datasets")
+    parser.add_argument("--import-dir", type=Path, help="upstream snapshots to build from instead of the kept facts")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     times = []

@@ -4,6 +4,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,15 @@ from stewardgraph import Settings, StewardGraph
 from stewardgraph.web import create_app
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# The tests build the fictional fixture data alone, unless a test asks for the kept imports, and
+# an import never rewrites the repository's kept facts (each test gets a directory of its own).
+os.environ["STEWARDGRAPH_IMPORTS"] = ""
+os.environ["STEWARDGRAPH_KEPT_DIR"] = tempfile.mkdtemp(prefix="stewardgraph-kept-")
+
+
+@pytest.fixture(autouse=True)
+def _kept_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STEWARDGRAPH_KEPT_DIR", str(tmp_path / "kept"))
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""The full build: curated facts plus every snapshot in ../shared/datasets, as one graph."""
+"""The whole graph: curated facts plus every kept import, as a fresh clone builds it; and the
+same graph from the upstream snapshots in ../shared/datasets, where they are present."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from pathlib import Path
 import pytest
 
 from stewardgraph import Settings, StewardGraph
+from stewardgraph.building import compile_data, configured_imports
+from stewardgraph.importers import IMPORTERS
 from stewardgraph.importing import snapshots, spec
+from stewardgraph.resources import resource_dir
 
 
 def _datasets() -> Path | None:
@@ -19,13 +23,16 @@ def _datasets() -> Path | None:
 
 
 DATASETS = _datasets()
-pytestmark = pytest.mark.skipif(DATASETS is None, reason="no shared/datasets folder next to the project (foundation snapshots)")
+needs_datasets = pytest.mark.skipif(DATASETS is None,
+                                    reason="no shared/datasets folder next to the project (foundation snapshots)")
 ALL = "cncf,apache,lfai,pytorch,cdf,openjs"
+KEPT = resource_dir("data") / "imports"
 
 
 @pytest.fixture(scope="module")
 def full(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StewardGraph]:
-    settings = Settings(data_dir=tmp_path_factory.mktemp("full"), imports=ALL, import_dir=DATASETS)
+    """What `stewardgraph build` makes on a fresh clone: the curated facts and the kept imports."""
+    settings = Settings(data_dir=tmp_path_factory.mktemp("full"), imports=ALL, kept_dir=KEPT)
     graph = StewardGraph(settings)
     summary = graph.build()
     assert [r.source for r in summary.reports] == ALL.split(",")
@@ -34,6 +41,30 @@ def full(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StewardGraph]:
     graph.close()
 
 
+def test_a_build_includes_every_kept_import_by_default() -> None:
+    assert Settings.model_fields["imports"].default.split(",") == list(IMPORTERS)
+    assert Settings.model_fields["kept_dir"].default_factory() == KEPT  # type: ignore[call-arg,misc]
+    assert {path.stem for path in KEPT.glob("*.jsonl")} == set(IMPORTERS)
+
+
+def test_a_missing_kept_file_is_named(tmp_path: Path) -> None:
+    from stewardgraph.errors import ImportUnavailable
+
+    graph = StewardGraph(Settings(in_memory=True, imports="cncf", kept_dir=tmp_path))
+    with pytest.raises(ImportUnavailable, match=r"no kept facts for 'cncf' at .*cncf\.jsonl"):
+        graph.build()
+
+
+@needs_datasets
+def test_the_kept_facts_build_the_graph_the_snapshots_build() -> None:
+    graphs = []
+    for extra in ({"kept_dir": KEPT}, {"import_dir": DATASETS}):
+        graph = StewardGraph(Settings(in_memory=True, imports=ALL, **extra))  # type: ignore[arg-type]
+        graphs.append(set(compile_data(graph, imports=configured_imports(graph)).build.nquads().splitlines()))
+    assert len(graphs[0]) > 30_000 and graphs[0] == graphs[1]
+
+
+@needs_datasets
 def test_snapshot_specs_cite_their_commit(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, import_dir=DATASETS)
     for source, known in snapshots().items():

@@ -15,12 +15,14 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from stewardgraph.errors import ImportRefused, StewardGraphError, StoreError, ValidationFailed
-from stewardgraph.importing import ImportSpec, run_imports
+from stewardgraph.importers import ImportResult, kept
+from stewardgraph.importing import ImportSpec, build_spec, kept_path, run_imports
 from stewardgraph.importing import spec as import_spec
 from stewardgraph.loaders.curated import CuratedData, check_records, curated_files, read_curated
 from stewardgraph.loaders.imports import Known, Report, known_from
 from stewardgraph.loaders.rdf import RdfBuild, file_graph, import_graph, to_rdf
 from stewardgraph.rdfgraph import rdflib_graph
+from stewardgraph.records import PartialDate
 
 if TYPE_CHECKING:
     from stewardgraph.service import StewardGraph
@@ -42,6 +44,7 @@ class BuildSummary:
     total_triples: int
     reports: list[Report] = field(default_factory=list)
     dropped_imports: list[str] = field(default_factory=list)  # imported before, not by this build
+    changes: list[kept.Changes] = field(default_factory=list)  # an import's, against the facts kept before
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,7 @@ def compile_data(
         known.add_records([item.record for item in data.records])
         for item in imports:
             step(f"importing {item.source}")
-            located, found = run_imports(graph.settings, [item], known)
+            located, found, _ = run_imports(graph.settings, [item], known)
             data.records.extend(located)
             reports += found
         problems = check_records(data.records, vocab)
@@ -123,7 +126,7 @@ def imports_not_rebuilt(graph: StewardGraph) -> list[str]:
 
 
 def configured_imports(graph: StewardGraph) -> list[ImportSpec]:
-    return [import_spec(graph.settings, source) for source in graph.settings.import_sources]
+    return [build_spec(graph.settings, source) for source in graph.settings.import_sources]
 
 
 def import_source(
@@ -138,7 +141,7 @@ def import_source(
     step("reading what the graph holds")
     known = known_from(graph, skip=named)
     step(f"importing {source}")
-    located, reports = run_imports(graph.settings, [item], known)
+    located, reports, [(result, month)] = run_imports(graph.settings, [item], known)
     defined = {"project": {k[1] for k in known.entities if k[0] == "project"},
                "organization": {k[1] for k in known.entities if k[0] == "organization"}}
     problems = check_records(located, graph.ontology.vocabularies, defined=defined)
@@ -146,20 +149,33 @@ def import_source(
         raise ValidationFailed(problems)
     built = to_rdf(CuratedData([], located), graph.ontology.vocabularies)
     everything = list(ox.parse(graph.store.dump("nquads"), format=ox.RdfFormat.N_QUADS))
-    kept = [q for q in everything
-            if not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value == named)]
+    others = [q for q in everything
+              if not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value == named)]
     for report in reports:
-        refuse_shrink(report, len(everything) - len(kept), len(built), allow_shrink)
+        refuse_shrink(report, len(everything) - len(others), len(built), allow_shrink)
     step("checking SHACL shapes")
     from stewardgraph.validation import check_shapes
 
-    existing = rdflib_graph(kept)
+    existing = rdflib_graph(others)
     whole = RdfBuild({**built.graphs, URIRef("urn:x-stewardgraph:existing"): existing}, dict(built.origins))
     check_shapes(whole, graph.ontology.shapes)
     step("loading the store")
-    kept_nquads = (ox.serialize(kept, format=ox.RdfFormat.N_QUADS) or b"")
-    graph.store.load(kept_nquads + built.nquads())
-    return summary(Compiled(built, reports))
+    others_nquads = (ox.serialize(others, format=ox.RdfFormat.N_QUADS) or b"")
+    graph.store.load(others_nquads + built.nquads())
+    found = summary(Compiled(built, reports))
+    return BuildSummary(found.files, found.total_triples, found.reports, changes=[keep(graph, item, result, month)])
+
+
+def keep(graph: StewardGraph, item: ImportSpec, result: ImportResult, month: PartialDate) -> kept.Changes:
+    """Rewrite the source's kept facts (unless they were what was imported) and say what
+    changed in stewardship since the version kept before."""
+    path = kept_path(graph.settings, item.source)
+    before = kept.read(path) if path.exists() else None
+    found = kept.changes(before.result if before else None, result, old_as_of=before.as_of if before else None,
+                         new_as_of=month)
+    if not item.kept:
+        kept.write(path, result, month)
+    return found
 
 
 def refuse_shrink(report: Report, before: int, after: int, allow: bool) -> None:

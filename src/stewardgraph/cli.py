@@ -193,10 +193,13 @@ def export(ctx: click.Context, fmt: str, output: Path | None) -> None:
 @click.option("--as-of", help="Month the file stands for (YYYY-MM), for facts it does not date.")
 @click.option("--allow-shrink", is_flag=True, help="Import a file that gives no records, or less than half of "
               "what the graph holds from the source (refused otherwise).")
+@click.option("--changes", "changes_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write what changed in stewardship since the kept version, as JSON, to this file.")
 @click.pass_context
 def import_(ctx: click.Context, source: str, location: str | None, commit: str | None, as_of: str | None,
-            allow_shrink: bool) -> None:
-    """Import a foundation's data into the current graph, replacing that source's named graph.
+            allow_shrink: bool, changes_file: Path | None) -> None:
+    """Import a foundation's data: rewrite the source's kept facts and replace its named graph in
+    the current graph, then print what changed in stewardship since the kept version.
 
     LOCATION is a local file (for apache: the directory of projects.apache.org JSON files) or a
     URL; by default the snapshot in --import-dir, else the current file upstream."""
@@ -204,6 +207,20 @@ def import_(ctx: click.Context, source: str, location: str | None, commit: str |
         summary = _with_progress(lambda step: graph.import_source(source, location, commit=commit, as_of=as_of, progress=step,
                                                                 allow_shrink=allow_shrink))
         _print_summary(summary, f"imported {source}")
+    for found in summary.changes:
+        lines = found.lines()
+        if found.before is None:
+            click.echo(f"{found.source}: no kept version before this one ({len(found.projects_added)} projects, "
+                       f"{len(found.members_added)} members)")
+            continue
+        click.echo(f"{found.source}: {len(lines) or 'no'} changes in stewardship since the kept version")
+        for line in lines:
+            click.echo(line)
+    if changes_file is not None:
+        document = [found.as_json() for found in summary.changes]
+        changes_file.write_text(json.dumps(document[0] if len(document) == 1 else document, indent=2,
+                                           ensure_ascii=False) + "\n", encoding="utf-8")
+        err.print(f"wrote the changes to {changes_file}")
 
 
 @main.command()

@@ -46,12 +46,19 @@ class Settings(BaseSettings):
         description="Directory of named queries.",
     )
     imports: str = Field(
-        default="",
-        description="Comma-separated importers that 'stewardgraph build' includes: cncf, apache, lfai, pytorch, cdf, openjs.",
+        default="cncf,apache,lfai,pytorch,cdf,openjs",
+        description="Comma-separated imports that 'stewardgraph build' includes (all by default; "
+        "an empty value builds the curated facts alone).",
+    )
+    kept_dir: Path = Field(
+        default_factory=lambda: resource_dir("data") / "imports",
+        description="Directory of the facts kept from each import (<source>.jsonl), which 'stewardgraph build' "
+        "reads and 'stewardgraph import' rewrites.",
     )
     import_dir: Path | None = Field(
         default=None,
-        description="Directory of foundation data snapshots for the importers; unset: download from upstream.",
+        description="Directory of upstream foundation data files (snapshots) that 'stewardgraph build' reads "
+        "instead of the kept facts, and 'stewardgraph import' reads instead of downloading.",
     )
     aliases_file: Path = Field(
         default_factory=lambda: resource_dir("data") / "aliases.yaml",

@@ -112,6 +112,13 @@ class Upstream:
     title: str
     publisher: str
 
+    @property
+    def cited_url(self) -> str:
+        """The URL a fact cites: the one read, or for a local file its place upstream."""
+        if self.url.startswith(("http://", "https://")):
+            return self.url
+        return f"https://github.com/{self.repository}/blob/{self.commit or 'HEAD'}/{self.path}"
+
 
 @dataclass(frozen=True)
 class ImportResult:

@@ -264,9 +264,8 @@ class _Mapper:
         self.records: list[Record] = []
         self.used: set[tuple[Kind, str]] = set()
         up = result.upstream
-        url = up.url if up.url.startswith(("http://", "https://")) else f"https://github.com/{up.repository}/blob/{up.commit or 'HEAD'}/{up.path}"
         title = up.title + (f" at commit {up.commit}" if up.commit else "")
-        self.sources = [SourceRef(url=url, title=title, publisher=up.publisher, accessed=dt.date.today())]
+        self.sources = [SourceRef(url=up.cited_url, title=title, publisher=up.publisher, accessed=dt.date.today())]
 
     def _resolve(self, kind: Kind, name: str, aliases: tuple[str, ...] = (), repository: str | None = None,
                  homepage: str | None = None) -> tuple[str, bool]:
