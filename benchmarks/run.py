@@ -398,10 +398,10 @@ def neo4j_sync(data: Path, directory: Path, external: bool) -> dict[str, Any]:
                                      "nodes": report.counts["nodes"].get("Resource", 0)}
         finally:
             graph.close()
-        with StewardGraph(Settings(neo4j_uri=config.bolt_uri, neo4j_password=config.password, in_memory=True)) \
-                .cypher_store.driver.session() as session:
-            session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
-            session.run("DROP CONSTRAINT resource_uri IF EXISTS").consume()
+        # rdflib-neo4j gets an empty database of its own: a fresh server home
+        stop_neo4j(config)
+        shutil.rmtree(config.home)
+        start_neo4j(config)
         if external:
             began = time.perf_counter()
             done = subprocess.run([str(VENV / "bin" / "python"), __file__, "_rdflib_neo4j", config.bolt_uri,

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from stewardgraph import Settings, StewardGraph
+from stewardgraph.config import SOURCES
 from stewardgraph.building import compile_data, configured_imports
 from stewardgraph.importers import IMPORTERS
 from stewardgraph.importing import snapshots, spec
@@ -25,7 +26,7 @@ def _datasets() -> Path | None:
 DATASETS = _datasets()
 needs_datasets = pytest.mark.skipif(DATASETS is None,
                                     reason="no shared/datasets folder next to the project (foundation snapshots)")
-ALL = "cncf,apache,lfai,pytorch,cdf,openjs"
+ALL = ",".join(SOURCES)
 KEPT = resource_dir("data") / "imports"
 
 

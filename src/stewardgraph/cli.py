@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
-from stewardgraph.config import Settings
+from stewardgraph.config import SOURCES, Settings
 from stewardgraph.formats import EXPORTS, table_csv
 from stewardgraph.errors import StewardGraphError
 from stewardgraph.service import StewardGraph
@@ -187,7 +187,7 @@ def export(ctx: click.Context, fmt: str, output: Path | None) -> None:
 
 
 @main.command("import")
-@click.argument("source", type=click.Choice(["cncf", "apache", "lfai", "pytorch", "cdf", "openjs"]))
+@click.argument("source", type=click.Choice(SOURCES))
 @click.argument("location", required=False)
 @click.option("--commit", help="Upstream commit the file was taken at, cited on every fact.")
 @click.option("--as-of", help="Month the file stands for (YYYY-MM), for facts it does not date.")

@@ -12,6 +12,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from stewardgraph.resources import resource_dir
 
+# Every import, in the order a build reads them (later ones match against earlier ones); the
+# importers themselves are in stewardgraph.importers.IMPORTERS, in the same order.
+SOURCES = ("cncf", "apache", "lfai", "pytorch", "cdf", "openjs", "finos", "lfenergy", "aswf")
+
 # Procedures read-only Cypher may call by default: those Neo4j Browser uses to draw the schema.
 READ_PROCEDURES = ("db.labels", "db.relationshipTypes", "db.propertyKeys", "db.schema.visualization",
                    "db.schema.nodeTypeProperties", "db.schema.relTypeProperties")
@@ -46,7 +50,7 @@ class Settings(BaseSettings):
         description="Directory of named queries.",
     )
     imports: str = Field(
-        default="cncf,apache,lfai,pytorch,cdf,openjs",
+        default=",".join(SOURCES),
         description="Comma-separated imports that 'stewardgraph build' includes (all by default; "
         "an empty value builds the curated facts alone).",
     )

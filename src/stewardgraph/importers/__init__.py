@@ -7,11 +7,13 @@ source name to its importer.
 
 from __future__ import annotations
 
-from stewardgraph.importers import apache, cdf, cncf, lfai, openjs, pytorch
+from stewardgraph.importers import apache, openjs
 from stewardgraph.importers.base import (
     DateKind,
     ImportedMember,
+    ImportedOrganization,
     ImportedProject,
+    ImportedSponsorship,
     Importer,
     ImportProblem,
     ImportRefused,
@@ -23,16 +25,20 @@ from stewardgraph.importers.base import (
     Upstream,
 )
 
+from stewardgraph.importers.landscapes import LANDSCAPES
+
+# In the order a build imports them (later ones match against earlier ones).
 IMPORTERS: dict[str, Importer] = {
-    "cncf": cncf.importer,
+    "cncf": LANDSCAPES["cncf"],
     "apache": apache.importer,
-    "lfai": lfai.importer,
-    "pytorch": pytorch.importer,
-    "cdf": cdf.importer,
+    "lfai": LANDSCAPES["lfai"],
+    "pytorch": LANDSCAPES["pytorch"],
+    "cdf": LANDSCAPES["cdf"],
     "openjs": openjs.importer,
+    **{name: importer for name, importer in LANDSCAPES.items() if name not in ("cncf", "lfai", "pytorch", "cdf")},
 }
 
 __all__ = [
     "IMPORTERS", "DateKind", "ImportProblem", "ImportRefused", "ImportResult", "ImportUnavailable",
-    "ImportedMember", "ImportedProject", "Importer", "Location", "Stage", "StageEvent", "Upstream",
+    "ImportedMember", "ImportedOrganization", "ImportedProject", "ImportedSponsorship", "Importer", "Location", "Stage", "StageEvent", "Upstream",
 ]  # fmt: skip

@@ -27,7 +27,7 @@ from stewardgraph.errors import ImportUnavailable as ImportUnavailable
 from stewardgraph.records import PartialDate
 
 DateKind = Literal["vote", "announcement", "month-of-record", "proxy"]
-Stage = Literal["sandbox", "incubating", "graduated", "archived", "retired", "established", "hosted"]
+Stage = Literal["sandbox", "incubating", "early-adoption", "graduated", "archived", "retired", "established", "hosted"]
 TIERS = (
     "premier", "platinum", "gold", "silver", "bronze", "general", "associate", "end-user",
     "academic", "nonprofit", "strategic", "member",
@@ -78,6 +78,42 @@ class ImportedProject:
     status: Stage | None = None  # the current stage per the file
     stages: tuple[StageEvent, ...] = ()  # in date order, undated ones last
     description: str | None = None
+    # A source that lists several stewards (a directory of fiscal sponsors) names the project's:
+    # the identifier of one of its own organizations, and the role; else the result's foundation hosts it.
+    steward: str | None = None
+    role: str | None = None
+
+
+@dataclass(frozen=True)
+class ImportedOrganization:
+    """An organization as a directory of organizations describes it."""
+
+    identifier: str  # the directory's own id for it ("numfocus"), which its other records use
+    name: str  # the common name
+    location: Location
+    legal_name: str | None = None
+    homepage: str | None = None
+    founded: PartialDate | None = None  # only a date whose meaning is the founding
+    country: str | None = None  # ISO 3166-1 alpha-2
+    nonprofit_status: str | None = None  # a schema.org NonprofitType member ("Nonprofit501c3"), else as written
+    tax_id: str | None = None
+    wikidata: str | None = None  # "Q…"
+    fiscal_hosting: str | None = None  # the fiscal hosting it offers to projects: direct, indirect or full
+    domains: tuple[str, ...] = ()  # web domains that identify it ("numfocus.org")
+
+
+@dataclass(frozen=True)
+class ImportedSponsorship:
+    """One sponsor on one level of a foundation's sponsor list, on the day the list was read."""
+
+    sponsor: str  # as the list identifies it: a web domain ("google.com") or a slug ("nvidia")
+    recipient: str  # the identifier of the funded organization (an ImportedOrganization's)
+    level: str  # the foundation's own name of the level ("principal", "Platinum")
+    rank: int | None  # 1 for the first (top) level, 2 for the second, …; None for unranked levels
+    kind: Literal["cash", "in-kind"]
+    amount: int | None  # US dollars, where the programme states one (never 0)
+    listed: PartialDate  # the day (or month) the list was read
+    location: Location
 
 
 @dataclass(frozen=True)
@@ -123,11 +159,13 @@ class Upstream:
 @dataclass(frozen=True)
 class ImportResult:
     source: str
-    foundation: str
+    foundation: str  # the organization that hosts the projects (unless a project names its steward)
     upstream: Upstream
     projects: tuple[ImportedProject, ...]
     members: tuple[ImportedMember, ...]
     problems: tuple[ImportProblem, ...]
+    organizations: tuple[ImportedOrganization, ...] = ()
+    sponsorships: tuple[ImportedSponsorship, ...] = ()
 
 
 class Importer(Protocol):

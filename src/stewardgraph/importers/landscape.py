@@ -99,6 +99,7 @@ class LandscapeImporter:
     project_categories: frozenset[str] = field(default_factory=frozenset)
     status_means_hosted: bool = True  # False: only the project categories are hosted
     member_category: str = ""  # this foundation's own members category, e.g. "CNCF Members"
+    not_hosted: frozenset[str] = frozenset()  # statuses of entries that are no projects (SIGs, working groups)
 
     def read(self, location: str | Path, *, commit: str | None = None) -> ImportResult:
         fname = file_name(location)
@@ -108,7 +109,8 @@ class LandscapeImporter:
         members: list[ImportedMember] = []
         found = list(items(doc, fname, problems))
         own = {self.member_category.lower(), *(c.lower() for c in self.project_categories)} - {""}
-        if own and not own & {item.category.lower() for item in found}:
+        categories = {(text(c.get("name")) or "").lower() for c in doc["landscape"]}  # an empty one counts
+        if own and not own & categories:
             wanted = " or ".join(f"'{c}'" for c in sorted({self.member_category, *self.project_categories} - {""}))
             raise ImportRefused(f"{fname} is not the {self.publisher} landscape: it has no {wanted} category")
         for item in found:
@@ -144,6 +146,8 @@ class LandscapeImporter:
     ) -> ImportedProject | None:
         data = item.data
         raw = text(data.get("project"))
+        if raw is not None and raw.lower() in self.not_hosted:
+            return None
         in_category = item.category in self.project_categories
         if not in_category and (raw is None or not self.status_means_hosted):
             return None  # ecosystem, even when marked (e.g. PyTorch's archived entries)

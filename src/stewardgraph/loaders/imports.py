@@ -53,7 +53,7 @@ def _event_type(stage: str, present: set[str]) -> str | None:
     graduation when the podling record lacks one, an acceptance for a project that never
     incubated, and nothing new when the podling graduation is already there."""
     if stage != "established":
-        return _EVENT_TYPES[stage]
+        return _EVENT_TYPES.get(stage)  # early adoption (LF Energy) is a stage, not an event we record
     if "incubating" not in present:
         return "acceptance"
     return None if "graduated" in present else "graduation"
