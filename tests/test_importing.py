@@ -112,7 +112,8 @@ def test_every_named_query_answers_on_the_full_graph(full: StewardGraph) -> None
     calls = {
         "project-history": {"project": "Kubernetes"}, "steward-at": {"project": "Apache Kafka", "date": "2013"},
         "foundation-projects": {"foundation": "Apache Software Foundation", "date": "2020"},
-        "foundation-members": {"foundation": "CNCF"}, "transfers": {"from_date": "2020", "to_date": "2021"},
+        "foundation-members": {"foundation": "CNCF"}, "foundation-sponsors": {"foundation": "NumFOCUS"},
+        "transfers": {"from_date": "2020", "to_date": "2021"},
         "foundation-board": {"foundation": "PyTorch Foundation"}, "company-handovers": {"company": "Google"},
         "relicensing-forks": {}, "foundation-tree": {}, "unhosted-projects": {}, "entity-sources": {"entity": "Kubernetes"},
     }

@@ -20,6 +20,7 @@ MORE_CALLS = [
     ("foundation-projects", {"foundation": "UF"}),
     ("foundation-projects", {"foundation": "umbrella-foundation", "date": "2019-06"}),
     ("foundation-members", {"foundation": "WF"}),
+    ("foundation-sponsors", {"foundation": "WF"}),
     ("transfers", {"from_date": "2000", "to_date": "2030", "event_type": "creation"}),
     ("unhosted-projects", {"date": "2018-06"}),
     ("unhosted-projects", {"date": "2015-06"}),

@@ -15,6 +15,7 @@ CALLS = [
     ("steward-at", {"project": "Widget", "date": "2019-06-01"}),
     ("foundation-projects", {"foundation": "UF", "include_sub": "false"}),
     ("foundation-members", {"foundation": "WF", "date": "2021"}),
+    ("foundation-sponsors", {"foundation": "WF"}),
     ("transfers", {"from_date": "2019", "to_date": "2020-12-31"}),
     ("foundation-board", {"foundation": "WF"}),
     ("company-handovers", {"company": "acme"}),

@@ -30,6 +30,7 @@ LABELS = {
     SG + "Company": "Company",
     SG + "Stewardship": "Stewardship",
     SG + "Membership": "Membership",
+    SG + "Sponsorship": "Sponsorship",
     SG + "StewardshipEvent": "Event",
     SG + "Source": "Source",
 }
@@ -45,6 +46,8 @@ RELATIONSHIPS: dict[str, tuple[str, bool]] = {
     "http://www.w3.org/ns/prov#qualifiedAttribution": ("HAS_STEWARDSHIP", False),
     SG + "member": ("HOLDS", True),
     SG + "organization": ("MEMBER_OF", False),
+    SG + "sponsor": ("SPONSORS", True),
+    SG + "sponsored": ("FUNDS", False),
     SG + "fromSteward": ("FROM", False),
     SG + "toSteward": ("TO", False),
     SG + "forkedFrom": ("FORKED_FROM", False),
@@ -83,11 +86,25 @@ PROPERTIES = {
     SG + "publisher": "publisher",
     SG + "accessed": "accessed",
     SG + "dateKind": "date_kind",
+    SG + "webDomain": "domains",
+    SG + "fiscalHosting": "fiscal_hosting",
+    "https://schema.org/legalName": "legal_name",
+    "https://schema.org/addressCountry": "country",
+    "https://schema.org/nonprofitStatus": "nonprofit_status",
+    "https://schema.org/taxID": "tax_id",
+    "http://www.w3.org/2002/07/owl#sameAs": "same_as",
+    SG + "level": "level",
+    SG + "levelRank": "rank",
+    SG + "inKind": "in_kind",
+    SG + "amountUSD": "amount_usd",
+    SG + "listedOn": "listed",
 }
-LISTS = {"aliases"}
+LISTS = {"aliases", "domains", "same_as"}
 # derived helpers of the RDF graph, not projected
-SKIPPED = {SG + "startDay", SG + "endDay", SG + "day", SG + "datePrecision"}
+SKIPPED = {SG + "startDay", SG + "endDay", SG + "day", SG + "datePrecision", SG + "listedDay",
+           "https://schema.org/sponsor", "https://schema.org/funder"}  # the last two: the Sponsorship node's shortcuts
 _PRECISION = {XSD + "gYear": "year", XSD + "gYearMonth": "month", XSD + "date": "day"}
+_INTEGERS = {XSD + t for t in ("integer", "int", "long", "positiveInteger", "nonNegativeInteger")}
 
 
 @dataclass
@@ -177,6 +194,10 @@ def _set(node: Node, name: str, value: object, notations: dict[str, str]) -> Non
         node.properties[f"{name}_precision"] = _PRECISION[datatype]
     elif datatype == XSD + "boolean":
         node.properties[name] = value.value in ("true", "1")
+    elif datatype in _INTEGERS:
+        node.properties[name] = int(value.value)
+    elif datatype in (XSD + "decimal", XSD + "double", XSD + "float"):
+        node.properties[name] = float(value.value)
     elif name in LISTS:
         node.properties[name] = sorted({*node.properties.get(name, []), value.value})
     else:
@@ -200,7 +221,8 @@ def mapping_table() -> str:
         for prefix, ns in (("sg:", SG), ("rdfs:", "http://www.w3.org/2000/01/rdf-schema#"),
                            ("skos:", "http://www.w3.org/2004/02/skos/core#"), ("dcterms:", "http://purl.org/dc/terms/"),
                            ("foaf:", "http://xmlns.com/foaf/0.1/"), ("schema:", "https://schema.org/"),
-                           ("org:", "http://www.w3.org/ns/org#"), ("prov:", "http://www.w3.org/ns/prov#")):
+                           ("org:", "http://www.w3.org/ns/org#"), ("prov:", "http://www.w3.org/ns/prov#"),
+                           ("owl:", "http://www.w3.org/2002/07/owl#")):
             if iri.startswith(ns):
                 return prefix + iri[len(ns):]
         return iri

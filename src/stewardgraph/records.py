@@ -78,6 +78,9 @@ def _partial_date(value: Any) -> PartialDate:
 
 Date = Annotated[PartialDate, BeforeValidator(_partial_date)]
 Slug = Annotated[str, Field(pattern=SLUG)]
+Wikidata = Annotated[str, Field(pattern=r"^Q[1-9][0-9]*$")]  # an item id, "Q858851"
+Domain = Annotated[str, Field(pattern=r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")]
+Country = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]  # ISO 3166-1 alpha-2
 
 
 def _listify(value: Any) -> Any:
@@ -117,7 +120,19 @@ class Record(BaseModel):
     sources: SourceList
 
 
-class Organization(Record):
+class Identity(Record):
+    """What identifies an organization and what it is legally, as its own records say."""
+
+    wikidata: Wikidata | None = None
+    domains: list[Domain] = []  # the web domains that identify it ("google.com")
+    legal_name: str | None = None
+    country: Country | None = None
+    nonprofit_status: str | None = None  # a schema.org NonprofitType member ("Nonprofit501c3"), else as written
+    tax_id: str | None = None
+    fiscal_hosting: Literal["direct", "indirect", "full"] | None = None  # the fiscal hosting it offers
+
+
+class Organization(Identity):
     id: Slug
     name: str
     kind: Literal["foundation", "company", "other"]
@@ -130,6 +145,12 @@ class Organization(Record):
     description: str | None = None
 
 
+class Profile(Identity):
+    """Further identity facts about an organization defined elsewhere, from another source."""
+
+    organization: Slug
+
+
 class Project(Record):
     id: Slug
     name: str
@@ -140,6 +161,7 @@ class Project(Record):
     created: Date | None = None
     status: Literal["active", "archived", "retired", "deprecated"] | None = None
     description: str | None = None
+    wikidata: Wikidata | None = None
 
 
 class Stewardship(Record):
@@ -169,6 +191,25 @@ class Membership(Record):
     @property
     def slug(self) -> str:
         return f"{self.member}--{self.organization}--{self.start}"
+
+
+class Sponsorship(Record):
+    """A sponsor on one level of the sponsor list of the organization it funds."""
+
+    sponsor: Slug
+    recipient: Slug  # the organization funded
+    level: str  # the recipient's own name for the level
+    rank: int | None = Field(default=None, ge=1)  # 1: the top level; None: an unranked level
+    kind: Literal["cash", "in-kind"] = "cash"
+    amount: int | None = Field(default=None, gt=0)  # US dollars, where the programme states one
+    listed: Date  # when the list was read: the sponsorship held then
+    date_kind: str | None = None
+    note: str | None = None
+
+    @property
+    def slug(self) -> str:
+        level = re.sub(r"[^a-z0-9]+", "-", self.level.lower()).strip("-") or "level"
+        return f"{self.sponsor}--{self.recipient}--{level}--{self.listed}"
 
 
 class Event(Record):
@@ -205,6 +246,7 @@ class CuratedFile(BaseModel):
     projects: list[Any] = []
     stewardships: list[Any] = []
     memberships: list[Any] = []
+    sponsorships: list[Any] = []
     events: list[Any] = []
 
 
@@ -213,5 +255,6 @@ RECORD_TYPES: dict[str, type[Record]] = {
     "projects": Project,
     "stewardships": Stewardship,
     "memberships": Membership,
+    "sponsorships": Sponsorship,
     "events": Event,
 }

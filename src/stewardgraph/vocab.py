@@ -18,14 +18,15 @@ DOAP = Namespace("http://usefulinc.com/ns/doap#")
 TERMS = [
     # classes
     "Project", "Organization", "Foundation", "Company", "Stewardship", "Membership",
-    "StewardshipEvent", "Source", "EventType", "StewardRole", "MembershipTier",
+    "StewardshipEvent", "Source", "EventType", "StewardRole", "MembershipTier", "Sponsorship",
     # properties
     "hostedBy", "license", "status", "forkOf", "founded", "dissolved", "created", "project",
     "steward", "role", "member", "organization", "tier", "governingBoard", "startDate",
     "endDate", "startDay", "endDay", "eventType", "date", "day", "datePrecision",
     "fromSteward", "toSteward", "aboutOrganization", "mergedOrganization", "oldLicense",
     "newLicense", "forkedFrom", "promptedBy", "location", "source", "url", "publisher",
-    "accessed", "dateKind",
+    "accessed", "dateKind", "webDomain", "fiscalHosting", "sponsor", "sponsored", "level",
+    "levelRank", "inKind", "amountUSD", "listedOn", "listedDay",
     # concept schemes (their concepts are looked up by skos:notation, see ontology.py)
     "EventTypes", "StewardRoles", "MembershipTiers", "DateKinds",
 ]

@@ -28,7 +28,9 @@ from stewardgraph.errors import ImportRefused
 from stewardgraph.importers.base import (
     DateKind,
     ImportedMember,
+    ImportedOrganization,
     ImportedProject,
+    ImportedSponsorship,
     ImportProblem,
     ImportResult,
     Location,
@@ -49,7 +51,10 @@ def canonical(result: ImportResult) -> ImportResult:
                       key=lambda p: (p.name.casefold(), p.name, p.location.file, p.location.item))
     members = sorted(result.members, key=lambda m: (m.name.casefold(), m.name, m.tier, m.location.item))
     problems = sorted(result.problems, key=lambda p: (str(p.location), p.message))
-    return replace(result, projects=tuple(projects), members=tuple(members), problems=tuple(problems))
+    organizations = sorted(result.organizations, key=lambda o: o.identifier)
+    sponsorships = sorted(result.sponsorships, key=lambda s: (s.recipient, s.rank or 99, s.level, s.sponsor))
+    return replace(result, projects=tuple(projects), members=tuple(members), problems=tuple(problems),
+                   organizations=tuple(organizations), sponsorships=tuple(sponsorships))
 
 
 # -- writing and reading -------------------------------------------------------------------------
@@ -61,14 +66,23 @@ def dumps(result: ImportResult, as_of: PartialDate) -> str:
     head = {"source": result.source, "foundation": result.foundation, "as_of": str(as_of),
             "upstream": asdict(upstream)}
     lines: list[dict[str, Any]] = [head]
+    lines += [{"organization": o.identifier, **_location(o.location), "name": o.name, "legal_name": o.legal_name,
+               "homepage": o.homepage, "founded": str(o.founded) if o.founded else None, "country": o.country,
+               "nonprofit_status": o.nonprofit_status, "tax_id": o.tax_id, "wikidata": o.wikidata,
+               "fiscal_hosting": o.fiscal_hosting, "domains": list(o.domains) or None}
+              for o in result.organizations]
     lines += [{"project": p.name, **_location(p.location), "aliases": list(p.aliases) or None,
                "homepage": p.homepage, "repository": p.repository, "status": p.status,
+               "steward": p.steward, "role": p.role,
                "stages": [_compact({"stage": s.stage, "date": str(s.date) if s.date else None, "kind": s.date_kind,
                                     **_location(s.location, p.location)}) for s in p.stages] or None}
               for p in result.projects]
     lines += [{"member": m.name, **_location(m.location), "tier": m.tier,
                "joined": str(m.joined) if m.joined else None, "kind": m.date_kind, "homepage": m.homepage}
               for m in result.members]
+    lines += [{"sponsorship": s.sponsor, **_location(s.location), "recipient": s.recipient, "level": s.level,
+               "rank": s.rank, "kind": s.kind, "amount": s.amount, "listed": str(s.listed)}
+              for s in result.sponsorships]
     lines += [{"problem": p.message, **_location(p.location)} for p in result.problems]
     return "".join(json.dumps(_compact(line), ensure_ascii=False, sort_keys=True) + "\n" for line in lines)
 
@@ -102,7 +116,7 @@ def read(path: Path) -> Kept:
     lines = text.splitlines()
     if not lines:
         raise ImportRefused(f"{path}: empty; refresh it with 'stewardgraph import SOURCE'")
-    projects, members, problems = [], [], []
+    projects, members, problems, organizations, sponsorships = [], [], [], [], []
     for number, line in enumerate(lines, start=1):
         where = f"{path.name}, line {number}"
         try:
@@ -113,11 +127,20 @@ def read(path: Path) -> Kept:
                 head = row
                 upstream = Upstream(**head["upstream"])
                 as_of = PartialDate.parse(head["as_of"])
-            elif "project" in row:
+            elif "project" in row and "sponsorship" not in row:
                 projects.append(_project(row))
             elif "member" in row:
                 members.append(ImportedMember(row["member"], row["tier"], _where(row), _date(row.get("joined")),
                                               cast(DateKind, row["kind"]), row.get("homepage")))
+            elif "organization" in row:
+                organizations.append(ImportedOrganization(
+                    row["organization"], row["name"], _where(row), row.get("legal_name"), row.get("homepage"),
+                    _date(row.get("founded")), row.get("country"), row.get("nonprofit_status"), row.get("tax_id"),
+                    row.get("wikidata"), row.get("fiscal_hosting"), tuple(row.get("domains") or ())))
+            elif "sponsorship" in row:
+                sponsorships.append(ImportedSponsorship(
+                    row["sponsorship"], row["recipient"], row["level"], row.get("rank"), row["kind"],
+                    row.get("amount"), PartialDate.parse(row["listed"]), _where(row)))
             elif "problem" in row:
                 problems.append(ImportProblem(_where(row), row["problem"]))
             else:
@@ -129,7 +152,7 @@ def read(path: Path) -> Kept:
         except (TypeError, ValueError) as exc:
             raise ImportRefused(f"{where}: {exc}") from exc
     result = ImportResult(head["source"], head["foundation"], upstream, tuple(projects), tuple(members),
-                          tuple(problems))
+                          tuple(problems), tuple(organizations), tuple(sponsorships))
     return Kept(result, as_of)
 
 
@@ -139,7 +162,8 @@ def _project(row: dict[str, Any]) -> ImportedProject:
                               Location(s.get("file", where.file), s.get("item", where.item), s.get("field")))
                    for s in row.get("stages") or ())
     return ImportedProject(row["project"], where, tuple(row.get("aliases") or ()), row.get("homepage"),
-                           row.get("repository"), cast(Stage | None, row.get("status")), stages)
+                           row.get("repository"), cast(Stage | None, row.get("status")), stages,
+                           steward=row.get("steward"), role=row.get("role"))
 
 
 def _location(location: Location, parent: Location | None = None) -> dict[str, str | None]:
@@ -151,7 +175,7 @@ def _location(location: Location, parent: Location | None = None) -> dict[str, s
 
 
 def _where(row: dict[str, Any]) -> Location:
-    name = row.get("project") or row.get("member") or ""
+    name = row.get("project") or row.get("member") or row.get("organization") or row.get("sponsorship") or ""
     return Location(row["file"], row.get("item", name), row.get("field"))
 
 
@@ -160,7 +184,7 @@ def _date(value: object) -> PartialDate | None:
 
 
 def _compact(row: dict[str, Any]) -> dict[str, Any]:
-    name = row.get("project") or row.get("member")
+    name = row.get("project") or row.get("member") or row.get("organization") or row.get("sponsorship")
     return {k: v for k, v in row.items() if v is not None and not (k == "item" and v == name)}
 
 
@@ -180,10 +204,14 @@ class Changes:
     members_added: list[dict[str, Any]] = field(default_factory=list)
     members_dropped: list[dict[str, Any]] = field(default_factory=list)
     members_moved: list[dict[str, Any]] = field(default_factory=list)
+    sponsors_added: list[dict[str, Any]] = field(default_factory=list)
+    sponsors_dropped: list[dict[str, Any]] = field(default_factory=list)
+    sponsors_moved: list[dict[str, Any]] = field(default_factory=list)
 
     def empty(self) -> bool:
         return not (self.projects_added or self.projects_removed or self.stage_changes or self.members_added
-                    or self.members_dropped or self.members_moved)
+                    or self.members_dropped or self.members_moved or self.sponsors_added or self.sponsors_dropped
+                    or self.sponsors_moved)
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -198,6 +226,10 @@ class Changes:
         out += [f"+ member {m['name']} ({m['tier']})" for m in self.members_added]
         out += [f"- member {m['name']} ({m['tier']})" for m in self.members_dropped]
         out += [f"~ member {m['name']}: {m['before']} → {m['after']}" for m in self.members_moved]
+        out += [f"+ sponsor {s['sponsor']} of {s['recipient']} ({s['level']})" for s in self.sponsors_added]
+        out += [f"- sponsor {s['sponsor']} of {s['recipient']} ({s['level']})" for s in self.sponsors_dropped]
+        out += [f"~ sponsor {s['sponsor']} of {s['recipient']}: {s['before']} → {s['after']}"
+                for s in self.sponsors_moved]
         return out
 
 
@@ -227,7 +259,23 @@ def changes(old: ImportResult | None, new: ImportResult, *, old_as_of: PartialDa
     found.members_dropped = [{"name": n, "tier": t} for n, t in was_member.items() if n not in is_member]
     found.members_moved = [{"name": n, "before": was_member[n], "after": t} for n, t in is_member.items()
                            if n in was_member and was_member[n] != t]
+    was_sponsor = _levels(canonical(old).sponsorships if old else ())
+    is_sponsor = _levels(new.sponsorships)
+    found.sponsors_added = [{"sponsor": k[1], "recipient": k[0], "level": v} for k, v in is_sponsor.items()
+                            if k not in was_sponsor]
+    found.sponsors_dropped = [{"sponsor": k[1], "recipient": k[0], "level": v} for k, v in was_sponsor.items()
+                              if k not in is_sponsor]
+    found.sponsors_moved = [{"sponsor": k[1], "recipient": k[0], "before": was_sponsor[k], "after": v}
+                            for k, v in is_sponsor.items() if k in was_sponsor and was_sponsor[k] != v]
     return found
+
+
+def _levels(sponsorships: tuple[ImportedSponsorship, ...]) -> dict[tuple[str, str], str]:
+    """(recipient, sponsor) -> its levels, as the recipient names them."""
+    levels: dict[tuple[str, str], list[str]] = {}
+    for s in sponsorships:
+        levels.setdefault((s.recipient, s.sponsor), []).append(s.level)
+    return {key: ", ".join(sorted(set(found))) for key, found in sorted(levels.items())}
 
 
 def _tiers(members: tuple[ImportedMember, ...] | list[ImportedMember]) -> dict[str, str]:

@@ -27,9 +27,12 @@ fixture test. What the entries say about each file:
 
 from __future__ import annotations
 
+from stewardgraph.importers.base import Stage
 from stewardgraph.importers.landscape import LandscapeImporter
 
-_STAGES = {"sandbox": "sandbox", "incubating": "incubating", "graduated": "graduated", "archived": "archived"}
+_STAGES: dict[str, Stage] = {
+    "sandbox": "sandbox", "incubating": "incubating", "graduated": "graduated", "archived": "archived",
+}
 
 LANDSCAPES: dict[str, LandscapeImporter] = {
     importer.name: importer

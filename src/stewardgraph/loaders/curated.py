@@ -25,8 +25,10 @@ from stewardgraph.records import (
     Event,
     Membership,
     Organization,
+    Profile,
     Project,
     Record,
+    Sponsorship,
     Stewardship,
 )
 
@@ -200,6 +202,11 @@ def check_records(
             ref(item, "organization", "organization", rec.organization)
             if rec.tier not in vocab.tiers:
                 problems.append(item.problem("tier", _not_in(rec.tier, vocab.tiers)))
+        elif isinstance(rec, Sponsorship):
+            ref(item, "sponsor", "organization", rec.sponsor)
+            ref(item, "recipient", "organization", rec.recipient)
+        elif isinstance(rec, Profile):
+            ref(item, "organization", "organization", rec.organization)
         elif isinstance(rec, Event):
             problems.extend(_check_event(item, rec, vocab))
             for field, kind, value in (
@@ -240,8 +247,10 @@ def _check_sources(records: list[Located]) -> list[Problem]:
 def _identity(rec: Record) -> tuple[str, str]:
     if isinstance(rec, (Organization, Project, Event)):
         return type(rec).__name__.lower(), rec.id
-    if isinstance(rec, (Stewardship, Membership)):
+    if isinstance(rec, (Stewardship, Membership, Sponsorship)):
         return type(rec).__name__.lower(), rec.slug
+    if isinstance(rec, Profile):  # one per organization and source
+        return "profile", f"{rec.organization} from {rec.sources[0].url}"
     raise TypeError(rec)
 
 

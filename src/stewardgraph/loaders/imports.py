@@ -23,16 +23,25 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from stewardgraph.errors import InputError, Problem
-from stewardgraph.importers import ImportedMember, ImportedProject, ImportResult, StageEvent
+from stewardgraph.importers import (
+    ImportedMember,
+    ImportedOrganization,
+    ImportedProject,
+    ImportedSponsorship,
+    ImportResult,
+    StageEvent,
+)
 from stewardgraph.records import (
     SLUG,
     Event,
     Membership,
     Organization,
     PartialDate,
+    Profile,
     Project,
     Record,
     SourceRef,
+    Sponsorship,
     Stewardship,
 )
 
@@ -95,6 +104,18 @@ def url_key(url: str | None) -> str | None:
     return key.removesuffix(".git") or None
 
 
+def domain_of(url: str | None) -> str | None:
+    """The web domain a homepage stands for: only a site's root identifies its owner.
+
+    >>> domain_of("https://www.Google.com/"), domain_of("https://github.com/acme"), domain_of(None)
+    ('google.com', None, None)
+    """
+    key = url_key(url)
+    if not key or "/" in key or "." not in key or ":" in key:
+        return None
+    return key
+
+
 def slugify(name: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower())
     return slug.strip("-") or "unnamed"
@@ -110,6 +131,7 @@ class Entity:
     names: set[str] = field(default_factory=set)
     urls: set[str] = field(default_factory=set)  # repositories
     homepages: set[str] = field(default_factory=set)
+    domains: set[str] = field(default_factory=set)  # web domains that identify an organization
 
 
 @dataclass
@@ -131,6 +153,11 @@ class Known:
                     entity.urls.add(str(url_key(rec.repository)))
                 if url_key(rec.homepage):
                     entity.homepages.add(str(url_key(rec.homepage)))
+                if isinstance(rec, Organization):
+                    entity.domains.update(rec.domains)
+                    entity.domains.update(d for d in (domain_of(rec.homepage),) if d)
+            elif isinstance(rec, Profile) and ("organization", rec.organization) in self.entities:
+                self.entities[("organization", rec.organization)].domains.update(rec.domains)
             elif isinstance(rec, Stewardship) and rec.role == "host-foundation":
                 self.stewardships.setdefault((rec.project, rec.steward), rec.start)
             elif isinstance(rec, Event) and rec.project:
@@ -139,11 +166,15 @@ class Known:
                 self.memberships.setdefault((rec.member, rec.organization), rec.start)
 
     def candidates(self, kind: Kind, name: str, aliases: tuple[str, ...], repository: str | None,
-                   homepage: str | None) -> list[str]:
+                   homepage: str | None, domains: tuple[str, ...] = ()) -> list[str]:
         pool = [e for (k, _), e in self.entities.items() if k == kind]
         repo = url_key(repository)
         if repo:
             found = [e.id for e in pool if repo in e.urls]
+            if found:
+                return found
+        if domains:
+            found = [e.id for e in pool if e.domains.intersection(domains)]
             if found:
                 return found
         keys = _keys(kind, (name, *aliases))
@@ -165,6 +196,8 @@ def known_from(graph: Any, *, skip: str) -> Known:
             entity.urls.add(str(url_key(_text(row["repo"]))))
         if url_key(_text(row["home"])):
             entity.homepages.add(str(url_key(_text(row["home"]))))
+        if kind == "organization":
+            entity.domains.update(d for d in (_text(row["domain"]), domain_of(_text(row["home"]))) if d)
     for row in graph.run("import-facts", {"skip": skip}).rows:
         date = PartialDate.parse(str(row["date"]))
         a, b = _id(row["a"]), _id(row["b"])
@@ -235,6 +268,7 @@ class Report:
     conflicts: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     records: int = 0
+    new_sponsors: list[str] = field(default_factory=list)  # sponsors that matched nothing: new organizations
 
 
 @dataclass
@@ -246,10 +280,14 @@ class Mapping:
 def map_import(result: ImportResult, known: Known, *, overrides: list[Override], as_of: PartialDate) -> Mapping:
     """Records for one parsed import, matched against what is known (which it then extends)."""
     mapper = _Mapper(result, known, overrides, as_of)
+    for organization in result.organizations:
+        mapper.organization(organization)
     for project in result.projects:
         mapper.project(project)
     for member in result.members:
         mapper.member(member)
+    for sponsorship in result.sponsorships:
+        mapper.sponsorship(sponsorship)
     known.add_records(mapper.records)
     mapper.report.records = len(mapper.records)
     return Mapping(mapper.records, mapper.report)
@@ -263,12 +301,15 @@ class _Mapper:
         self.report.problems = [str(p) for p in result.problems]
         self.records: list[Record] = []
         self.used: set[tuple[Kind, str]] = set()
+        self.ids: dict[str, str] = {}  # the source's own organization identifiers -> ids in the graph
+        self.sponsors: dict[str, str] = {}  # a sponsor identifier -> its id
+        self.listed: set[str] = set()  # sponsorships made
         up = result.upstream
         title = up.title + (f" at commit {up.commit}" if up.commit else "")
         self.sources = [SourceRef(url=up.cited_url, title=title, publisher=up.publisher, accessed=dt.date.today())]
 
     def _resolve(self, kind: Kind, name: str, aliases: tuple[str, ...] = (), repository: str | None = None,
-                 homepage: str | None = None) -> tuple[str, bool]:
+                 homepage: str | None = None, domains: tuple[str, ...] = ()) -> tuple[str, bool]:
         """The id to use, and whether it is new."""
         override = self.overrides.get((kind, norm(name)))
         if override is not None:
@@ -277,7 +318,7 @@ class _Mapper:
                 return override.id, (kind, override.id) not in self.known.entities
             found: list[str] = []
         else:
-            found = sorted(set(self.known.candidates(kind, name, aliases, repository, homepage)))
+            found = sorted(set(self.known.candidates(kind, name, aliases, repository, homepage, domains)))
         if len(found) == 1:
             self.report.matched += 1
             return found[0], False
@@ -290,9 +331,31 @@ class _Mapper:
         self.report.created += 1
         return slug, True
 
+    def organization(self, item: ImportedOrganization) -> None:
+        """An organization from a directory: a new one, or its identity facts on the one known."""
+        aliases = tuple(a for a in (item.legal_name,) if a and a != item.name)
+        oid, new = self._resolve("organization", item.name, aliases, homepage=item.homepage, domains=item.domains)
+        self.ids[item.identifier] = oid
+        identity: dict[str, Any] = {
+            "wikidata": item.wikidata, "domains": list(item.domains), "legal_name": item.legal_name,
+            "country": item.country, "nonprofit_status": item.nonprofit_status, "tax_id": item.tax_id,
+            "fiscal_hosting": item.fiscal_hosting, "sources": self.sources}
+        if new:
+            self.records.append(Organization.model_validate({
+                "id": oid, "name": item.name, "kind": "foundation", "aliases": list(aliases),
+                "homepage": item.homepage, "founded": item.founded, **identity}))
+        else:
+            self.records.append(Profile.model_validate({"organization": oid, **identity}))
+
     def project(self, item: ImportedProject) -> None:
-        pid, new = self._resolve("project", item.name, item.aliases, item.repository, item.homepage)
         foundation = self.result.foundation
+        if item.steward is not None:
+            if item.steward not in self.ids:
+                self.report.problems.append(f"{item.location}: steward '{item.steward}' is not in the directory; "
+                                            "not imported")
+                return
+            foundation = self.ids[item.steward]
+        pid, new = self._resolve("project", item.name, item.aliases, item.repository, item.homepage)
         if new:
             status: Literal["archived", "retired", "active"] = (
                 "archived" if item.status == "archived" else "retired" if item.status == "retired" else "active"
@@ -305,14 +368,15 @@ class _Mapper:
         dated = [s for s in item.stages if s.date is not None]
         # Archival and retirement are events; the foundation still holds the project after them.
         start = next((s for s in dated if s.stage not in _ENDS), None)
-        self._stewardship(item, pid, foundation, start)
+        self._stewardship(item, pid, foundation, start, item.role or "host-foundation")
         present: set[str] = {s.stage for s in dated}
         for stage in dated:
             kind = _event_type(stage.stage, present)
             if kind is not None:
                 self._event(item, pid, foundation, stage, kind)
 
-    def _stewardship(self, item: ImportedProject, pid: str, foundation: str, start: StageEvent | None) -> None:
+    def _stewardship(self, item: ImportedProject, pid: str, foundation: str, start: StageEvent | None,
+                     role: str) -> None:
         existing = self.known.stewardships.get((pid, foundation))
         begin = start.date if start else self.as_of
         assert begin is not None
@@ -325,7 +389,7 @@ class _Mapper:
             return
         self.known.stewardships[(pid, foundation)] = begin
         self.records.append(Stewardship(
-            project=pid, steward=foundation, role="host-foundation", start=begin,
+            project=pid, steward=foundation, role=role, start=begin,
             date_kind=start.date_kind if start else "month-of-record",
             note=None if start else f"listed as hosted in the {self.result.source} data as of {self.as_of}; "
                                     "the file gives no start",
@@ -355,12 +419,15 @@ class _Mapper:
         self.known.events[(pid, kind)] = [stage.date]
 
     def member(self, item: ImportedMember) -> None:
-        oid, new = self._resolve("organization", item.name, homepage=item.homepage)
+        domains = tuple(d for d in (domain_of(item.homepage),) if d)
+        oid, new = self._resolve("organization", item.name, homepage=item.homepage, domains=domains)
         foundation = self.result.foundation
         if new:
             kind: Literal["company", "other"] = "other" if item.tier in ("academic", "nonprofit", "associate") else "company"
             self.records.append(Organization(id=oid, name=item.name, kind=kind, homepage=item.homepage,
-                                             sources=self.sources))
+                                             domains=list(domains), sources=self.sources))
+        else:
+            self._add_domains(oid, domains)
         start = item.joined or self.as_of
         existing = self.known.memberships.get((oid, foundation))
         if existing is not None:
@@ -373,6 +440,50 @@ class _Mapper:
             member=oid, organization=foundation, tier=item.tier, start=start,
             date_kind=item.date_kind if item.joined else "month-of-record", sources=self.sources,
         ))
+
+
+    def _add_domains(self, oid: str, domains: tuple[str, ...]) -> None:
+        """A known organization's web domains, learnt from this source, as its identifiers."""
+        entity = self.known.entities.get(("organization", oid))
+        fresh = [d for d in domains if entity is None or d not in entity.domains]
+        if fresh:
+            self.records.append(Profile(organization=oid, domains=fresh, sources=self.sources))
+            if entity is not None:
+                entity.domains.update(fresh)
+
+    def sponsorship(self, item: ImportedSponsorship) -> None:
+        recipient = self.ids.get(item.recipient)
+        if recipient is None:
+            self.report.problems.append(f"{item.location}: the funded organization '{item.recipient}' is not in the "
+                                        "directory; not imported")
+            return
+        sponsor = self._sponsor(item.sponsor)
+        record = Sponsorship(sponsor=sponsor, recipient=recipient, level=item.level, rank=item.rank, kind=item.kind,
+                             amount=item.amount, listed=item.listed, date_kind="month-of-record",
+                             sources=self.sources)
+        if record.slug not in self.listed:
+            self.listed.add(record.slug)
+            self.records.append(record)
+
+    def _sponsor(self, identifier: str) -> str:
+        """A sponsor as a list names it: a web domain (matched as a domain, then by its name) or a
+        slug (matched as a name); one that matches nothing becomes an organization of its own."""
+        if identifier in self.sponsors:
+            return self.sponsors[identifier]
+        is_domain = "." in identifier
+        name = identifier.split(".")[0] if is_domain else identifier
+        domains = (identifier,) if is_domain else ()
+        oid, new = self._resolve("organization", name if not domains else identifier, (name,) if domains else (),
+                                 domains=domains)
+        if new:
+            self.report.new_sponsors.append(identifier)
+            self.records.append(Organization(
+                id=oid, name=identifier, kind="other", homepage=f"https://{identifier}/" if is_domain else None,
+                domains=list(domains), sources=self.sources))
+        else:
+            self._add_domains(oid, domains)
+        self.sponsors[identifier] = oid
+        return oid
 
 
 def _compatible(a: PartialDate, b: PartialDate) -> bool:

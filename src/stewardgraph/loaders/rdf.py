@@ -7,18 +7,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS, TIME, XSD
+from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
 
 from stewardgraph.loaders.curated import CuratedData, Located
 from stewardgraph.ontology import Vocabularies
 from stewardgraph.records import (
     Event,
+    Identity,
     Membership,
     Organization,
     PartialDate,
+    Profile,
     Project,
     Record,
     SourceRef,
+    Sponsorship,
     Stewardship,
 )
 from stewardgraph.vocab import GRAPH, ID, SCHEMA, SG, SPDX
@@ -38,7 +41,19 @@ FIELDS: dict[URIRef, str] = {
     SG.toSteward: "to", SG.aboutOrganization: "organization", SG.oldLicense: "old_license",
     SG.newLicense: "new_license", SG.forkedFrom: "forked_from", SG.governingBoard: "governing_board",
     SG.url: "sources.url", SG.accessed: "sources.accessed", SG.dateKind: "date_kind",
+    OWL.sameAs: "wikidata", SG.webDomain: "domains", SCHEMA.legalName: "legal_name",
+    SCHEMA.addressCountry: "country", SCHEMA.nonprofitStatus: "nonprofit_status", SCHEMA.taxID: "tax_id",
+    SG.fiscalHosting: "fiscal_hosting", SG.sponsor: "sponsor", SG.sponsored: "recipient", SG.level: "level",
+    SG.levelRank: "rank", SG.inKind: "kind", SG.amountUSD: "amount", SG.listedOn: "listed",
 }
+WIKIDATA = "http://www.wikidata.org/entity/"
+# schema.org's NonprofitType members: a status written as one of these becomes its IRI.
+NONPROFIT_TYPES = frozenset(
+    [f"Nonprofit501c{n}" for n in range(1, 29)] + ["Nonprofit501a", "Nonprofit501d", "Nonprofit501e",
+     "Nonprofit501f", "Nonprofit501k", "Nonprofit501n", "Nonprofit501q", "Nonprofit527", "NonprofitANBI",
+     "NonprofitSBBI", "CharitableIncorporatedOrganization", "LimitedByGuaranteeCharity", "UKTrust",
+     "UnincorporatedAssociationCharity"]
+)
 
 
 def entity(kind: str, slug: str) -> URIRef:
@@ -123,6 +138,10 @@ def _emit(g: Graph, rec: Record, vocab: Vocabularies) -> URIRef:
             g.add((s, ORG.subOrganizationOf, parent))  # the entailment, stated for plain SPARQL
         if rec.part_of:
             g.add((s, ORG.subOrganizationOf, entity("organization", rec.part_of)))
+        _identity(g, s, rec)
+    elif isinstance(rec, Profile):
+        s = entity("organization", rec.organization)
+        _identity(g, s, rec)
     elif isinstance(rec, Project):
         s = entity("project", rec.id)
         g.add((s, RDF.type, SG.Project))
@@ -134,6 +153,8 @@ def _emit(g: Graph, rec: Record, vocab: Vocabularies) -> URIRef:
         _date(g, s, SG.created, rec.created)
         if rec.status:
             g.add((s, SG.status, Literal(rec.status)))
+        if rec.wikidata:
+            g.add((s, OWL.sameAs, URIRef(WIKIDATA + rec.wikidata)))
     elif isinstance(rec, Stewardship):
         s = entity("stewardship", rec.slug)
         g.add((s, RDF.type, SG.Stewardship))
@@ -152,6 +173,8 @@ def _emit(g: Graph, rec: Record, vocab: Vocabularies) -> URIRef:
         if rec.governing_board is not None:
             g.add((s, SG.governingBoard, Literal(rec.governing_board)))
         _interval(g, s, rec.start, rec.end, rec.note)
+    elif isinstance(rec, Sponsorship):
+        s = _sponsorship(g, rec)
     elif isinstance(rec, Event):
         s = _event(g, rec, vocab)
     else:  # pragma: no cover - RECORD_TYPES is closed
@@ -161,6 +184,44 @@ def _emit(g: Graph, rec: Record, vocab: Vocabularies) -> URIRef:
         g.add((s, SG.dateKind, vocab.date_kinds[date_kind]))
     for ref in rec.sources:
         g.add((s, SG.source, _source(g, ref)))
+    return s
+
+
+def _identity(g: Graph, s: URIRef, rec: Identity) -> None:
+    if rec.wikidata:
+        g.add((s, OWL.sameAs, URIRef(WIKIDATA + rec.wikidata)))
+    for domain in rec.domains:
+        g.add((s, SG.webDomain, Literal(domain)))
+    for predicate, value in ((SCHEMA.legalName, rec.legal_name), (SCHEMA.addressCountry, rec.country),
+                             (SCHEMA.taxID, rec.tax_id), (SG.fiscalHosting, rec.fiscal_hosting)):
+        if value:
+            g.add((s, predicate, Literal(value)))
+    if rec.nonprofit_status:
+        status = rec.nonprofit_status
+        g.add((s, SCHEMA.nonprofitStatus, SCHEMA[status] if status in NONPROFIT_TYPES else Literal(status)))
+
+
+def _sponsorship(g: Graph, rec: Sponsorship) -> URIRef:
+    """The qualified sponsorship, and the plain schema.org links it stands for."""
+    s = entity("sponsorship", rec.slug)
+    sponsor, recipient = entity("organization", rec.sponsor), entity("organization", rec.recipient)
+    g.add((s, RDF.type, SG.Sponsorship))
+    g.add((s, SG.sponsor, sponsor))
+    g.add((s, SG.sponsored, recipient))
+    g.add((s, SG.level, Literal(rec.level)))
+    if rec.rank is not None:
+        g.add((s, SG.levelRank, Literal(str(rec.rank), datatype=XSD.positiveInteger)))
+    g.add((s, SG.inKind, Literal(rec.kind == "in-kind")))
+    if rec.amount is not None:
+        g.add((s, SG.amountUSD, Literal(str(rec.amount), datatype=XSD.decimal)))
+    g.add((s, SG.listedOn, date_literal(rec.listed)))
+    g.add((s, SG.listedDay, Literal(rec.listed.first_day())))
+    g.add((recipient, SCHEMA.sponsor, sponsor))
+    if rec.kind == "cash":
+        g.add((recipient, SCHEMA.funder, sponsor))
+    if rec.note:
+        g.add((s, RDFS.comment, Literal(rec.note, lang="en")))
+    g.add((s, RDFS.label, Literal(f"{rec.sponsor}: {rec.level} sponsor of {rec.recipient} ({rec.listed})")))
     return s
 
 
