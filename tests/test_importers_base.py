@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from stewardgraph.errors import StewardGraphError
+from stewardgraph.config import SOURCES
 from stewardgraph.importers import IMPORTERS, ImportRefused, ImportUnavailable
 from stewardgraph.importers import base
 
@@ -77,7 +78,7 @@ def test_a_binary_file_is_refused(tmp_path: Path) -> None:
 
 
 def test_the_registry() -> None:
-    assert sorted(IMPORTERS) == ["apache", "cdf", "cncf", "lfai", "openjs", "pytorch"]
+    assert list(IMPORTERS) == list(SOURCES)
     for name, importer in IMPORTERS.items():
         assert importer.name == name
         assert importer.default_url.startswith("https://raw.githubusercontent.com/")

@@ -32,7 +32,7 @@ def rows(graph: StewardGraph, name: str, **params: Any) -> list[dict[str, Any]]:
 def test_sponsors_of_a_foundation_top_levels_first(loaded: StewardGraph) -> None:
     found = rows(loaded, "foundation-sponsors", foundation="WF")
     assert [(r["sponsor"], r["level"], r["rank"], r["kind"], r["amount_usd"], r["listed"]) for r in found] == [
-        ("Acme Corp", "Diamond", 1, "cash", 50000.0, "2024-09-26"),
+        ("Acme Corp", "Diamond", 1, "cash", 50000, "2024-09-26"),
         ("Globex", "Cloud credits", 1, "in-kind", None, "2024-09-26"),
         ("Globex", "Friends", None, "cash", None, "2024-09"),  # unranked levels last; the month kept
     ]

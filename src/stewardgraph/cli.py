@@ -75,11 +75,11 @@ def _print_summary(summary: BuildSummary, verb: str) -> None:
                   f"set STEWARDGRAPH_IMPORTS (or --imports) to keep it[/yellow]")
     if summary.reports:
         report = RichTable(title="merge report")
-        for column in ("source", "matched", "created", "ambiguous", "conflicts", "bad records"):
+        for column in ("source", "matched", "created", "ambiguous", "conflicts", "bad records", "new sponsors"):
             report.add_column(column, justify="left" if column == "source" else "right")
         for r in summary.reports:
             report.add_row(r.source, str(r.matched), str(r.created), str(len(r.ambiguous)), str(len(r.conflicts)),
-                           str(len(r.problems)))
+                           str(len(r.problems)), str(len(r.new_sponsors)))
         Console().print(report)
         for r in summary.reports:
             for line in r.ambiguous:
@@ -88,6 +88,9 @@ def _print_summary(summary: BuildSummary, verb: str) -> None:
                 err.print(f"{r.source}: conflict: {line}", markup=False, highlight=False)
             for line in r.problems:
                 err.print(f"{r.source}: bad record: {line}", markup=False, highlight=False)
+            if r.new_sponsors:
+                err.print(f"{r.source}: sponsors that matched no organization, now organizations of their own: "
+                          + ", ".join(r.new_sponsors), markup=False, highlight=False)
 
 
 @main.command()

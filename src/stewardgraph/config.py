@@ -12,9 +12,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from stewardgraph.resources import resource_dir
 
-# Every import, in the order a build reads them (later ones match against earlier ones); the
-# importers themselves are in stewardgraph.importers.IMPORTERS, in the same order.
-SOURCES = ("cncf", "apache", "lfai", "pytorch", "cdf", "openjs", "finos", "lfenergy", "aswf")
+# Every import, in the order a build reads them (later ones match against earlier ones: the
+# foundations directory comes last, so that its sponsors meet the members the landscapes brought);
+# the importers themselves are in stewardgraph.importers.IMPORTERS, in the same order.
+SOURCES = ("cncf", "apache", "lfai", "pytorch", "cdf", "openjs", "finos", "lfenergy", "aswf", "fossfoundation")
 
 # Procedures read-only Cypher may call by default: those Neo4j Browser uses to draw the schema.
 READ_PROCEDURES = ("db.labels", "db.relationshipTypes", "db.propertyKeys", "db.schema.visualization",

@@ -47,6 +47,7 @@ RELATIONSHIPS: dict[str, tuple[str, bool]] = {
     SG + "member": ("HOLDS", True),
     SG + "organization": ("MEMBER_OF", False),
     SG + "sponsor": ("SPONSORS", True),
+    SG + "fiscalHost": ("FISCALLY_HOSTED_BY", False),
     SG + "sponsored": ("FUNDS", False),
     SG + "fromSteward": ("FROM", False),
     SG + "toSteward": ("TO", False),

@@ -130,6 +130,7 @@ class Identity(Record):
     nonprofit_status: str | None = None  # a schema.org NonprofitType member ("Nonprofit501c3"), else as written
     tax_id: str | None = None
     fiscal_hosting: Literal["direct", "indirect", "full"] | None = None  # the fiscal hosting it offers
+    fiscal_host: Slug | None = None  # the organization that fiscally hosts it
 
 
 class Organization(Identity):

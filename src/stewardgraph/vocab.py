@@ -25,7 +25,7 @@ TERMS = [
     "endDate", "startDay", "endDay", "eventType", "date", "day", "datePrecision",
     "fromSteward", "toSteward", "aboutOrganization", "mergedOrganization", "oldLicense",
     "newLicense", "forkedFrom", "promptedBy", "location", "source", "url", "publisher",
-    "accessed", "dateKind", "webDomain", "fiscalHosting", "sponsor", "sponsored", "level",
+    "accessed", "dateKind", "webDomain", "fiscalHosting", "fiscalHost", "sponsor", "sponsored", "level",
     "levelRank", "inKind", "amountUSD", "listedOn", "listedDay",
     # concept schemes (their concepts are looked up by skos:notation, see ontology.py)
     "EventTypes", "StewardRoles", "MembershipTiers", "DateKinds",

@@ -7,7 +7,7 @@ source name to its importer.
 
 from __future__ import annotations
 
-from stewardgraph.importers import apache, openjs
+from stewardgraph.importers import apache, fossfoundation, openjs
 from stewardgraph.importers.base import (
     DateKind,
     ImportedMember,
@@ -36,6 +36,7 @@ IMPORTERS: dict[str, Importer] = {
     "cdf": LANDSCAPES["cdf"],
     "openjs": openjs.importer,
     **{name: importer for name, importer in LANDSCAPES.items() if name not in ("cncf", "lfai", "pytorch", "cdf")},
+    "fossfoundation": fossfoundation.importer,
 }
 
 __all__ = [

@@ -100,6 +100,7 @@ class ImportedOrganization:
     wikidata: str | None = None  # "Q…"
     fiscal_hosting: str | None = None  # the fiscal hosting it offers to projects: direct, indirect or full
     domains: tuple[str, ...] = ()  # web domains that identify it ("numfocus.org")
+    fiscal_host: str | None = None  # the identifier of the organization that fiscally hosts it
 
 
 @dataclass(frozen=True)

@@ -160,6 +160,7 @@ class _Programme:
     levels: Mapping[str, Mapping[str, Any]]
     listed: PartialDate | None  # the day its inline list was captured (staticmap)
     estimated: bool  # the directory says the amounts are its own estimates
+    host: str | None = None  # the identifier of the organization that fiscally hosts the recipient
 
 
 @dataclass
@@ -465,7 +466,7 @@ def _recipients(
                 where.at("commonName"), "no foundation file and no commonName: the recipient is unnamed"
             ))  # fmt: skip
             continue
-        found.append(ImportedOrganization(programme.identifier, programme.name, where))
+        found.append(ImportedOrganization(programme.identifier, programme.name, where, fiscal_host=programme.host))
     return found
 
 
@@ -492,7 +493,15 @@ def _programme(
         levels=levels,
         listed=_day(doc.get("staticmap"), where.at("staticmap"), problems),
         estimated=bool(_ESTIMATED.search(text(doc.get("comment")) or "")),
+        host=_host(doc.get("fiscalHost")),
     )
+
+
+def _host(value: object) -> str | None:
+    """A programme's ``fiscalHost`` names the organization that hosts its recipient (``lf``,
+    ``spi``); a foundation file's says which fiscal hosting the foundation itself offers."""
+    host = text(value)
+    return host.lower() if host and host.lower() not in ("direct", "indirect", "full") else None
 
 
 def _day(value: object, where: Location, problems: list[ImportProblem]) -> PartialDate | None:
@@ -574,13 +583,14 @@ def sponsor_id(raw: object) -> str | None:
     """A sponsor's identifier (a web domain or a slug), or None when the entry is neither.
 
     >>> [sponsor_id(s) for s in (" Google.com", "http://www.ctsi.com.cn/", "Red Hat", "/a/members/x")]
-    ['google.com', 'www.ctsi.com.cn', None, None]
+    ['google.com', 'ctsi.com.cn', None, None]
     """
     if not isinstance(raw, str):
         return None
     value = raw.strip().lower()
     if is_url(value):
         value = urlsplit(value).hostname or ""
+    value = value.removeprefix("www.")
     return value if _SPONSOR.fullmatch(value) else None
 
 

@@ -69,7 +69,7 @@ def dumps(result: ImportResult, as_of: PartialDate) -> str:
     lines += [{"organization": o.identifier, **_location(o.location), "name": o.name, "legal_name": o.legal_name,
                "homepage": o.homepage, "founded": str(o.founded) if o.founded else None, "country": o.country,
                "nonprofit_status": o.nonprofit_status, "tax_id": o.tax_id, "wikidata": o.wikidata,
-               "fiscal_hosting": o.fiscal_hosting, "domains": list(o.domains) or None}
+               "fiscal_hosting": o.fiscal_hosting, "domains": list(o.domains) or None, "fiscal_host": o.fiscal_host}
               for o in result.organizations]
     lines += [{"project": p.name, **_location(p.location), "aliases": list(p.aliases) or None,
                "homepage": p.homepage, "repository": p.repository, "status": p.status,
@@ -136,7 +136,8 @@ def read(path: Path) -> Kept:
                 organizations.append(ImportedOrganization(
                     row["organization"], row["name"], _where(row), row.get("legal_name"), row.get("homepage"),
                     _date(row.get("founded")), row.get("country"), row.get("nonprofit_status"), row.get("tax_id"),
-                    row.get("wikidata"), row.get("fiscal_hosting"), tuple(row.get("domains") or ())))
+                    row.get("wikidata"), row.get("fiscal_hosting"), tuple(row.get("domains") or ()),
+                    row.get("fiscal_host")))
             elif "sponsorship" in row:
                 sponsorships.append(ImportedSponsorship(
                     row["sponsorship"], row["recipient"], row["level"], row.get("rank"), row["kind"],

@@ -207,6 +207,8 @@ def check_records(
             ref(item, "recipient", "organization", rec.recipient)
         elif isinstance(rec, Profile):
             ref(item, "organization", "organization", rec.organization)
+        if isinstance(rec, (Organization, Profile)):
+            ref(item, "fiscal_host", "organization", rec.fiscal_host)
         elif isinstance(rec, Event):
             problems.extend(_check_event(item, rec, vocab))
             for field, kind, value in (

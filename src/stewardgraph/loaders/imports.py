@@ -280,8 +280,9 @@ class Mapping:
 def map_import(result: ImportResult, known: Known, *, overrides: list[Override], as_of: PartialDate) -> Mapping:
     """Records for one parsed import, matched against what is known (which it then extends)."""
     mapper = _Mapper(result, known, overrides, as_of)
-    for organization in result.organizations:
-        mapper.organization(organization)
+    found = [(item, *mapper.resolve_organization(item)) for item in result.organizations]  # ids first: hosts
+    for item, oid, new in found:
+        mapper.organization(item, oid, new)
     for project in result.projects:
         mapper.project(project)
     for member in result.members:
@@ -304,6 +305,7 @@ class _Mapper:
         self.ids: dict[str, str] = {}  # the source's own organization identifiers -> ids in the graph
         self.sponsors: dict[str, str] = {}  # a sponsor identifier -> its id
         self.listed: set[str] = set()  # sponsorships made
+        self.profiles: dict[str, int] = {}  # organization id -> where its profile is in the records
         up = result.upstream
         title = up.title + (f" at commit {up.commit}" if up.commit else "")
         self.sources = [SourceRef(url=up.cited_url, title=title, publisher=up.publisher, accessed=dt.date.today())]
@@ -331,21 +333,30 @@ class _Mapper:
         self.report.created += 1
         return slug, True
 
-    def organization(self, item: ImportedOrganization) -> None:
-        """An organization from a directory: a new one, or its identity facts on the one known."""
-        aliases = tuple(a for a in (item.legal_name,) if a and a != item.name)
-        oid, new = self._resolve("organization", item.name, aliases, homepage=item.homepage, domains=item.domains)
+    def resolve_organization(self, item: ImportedOrganization) -> tuple[str, bool]:
+        oid, new = self._resolve("organization", item.name, _legal_alias(item), homepage=item.homepage,
+                                 domains=item.domains)
         self.ids[item.identifier] = oid
+        return oid, new
+
+    def organization(self, item: ImportedOrganization, oid: str, new: bool) -> None:
+        """An organization from a directory: a new one, or its identity facts on the one known."""
+        aliases = _legal_alias(item)
+        host = self.ids.get(item.fiscal_host) if item.fiscal_host else None
+        if item.fiscal_host and host is None:
+            self.report.problems.append(f"{item.location}: fiscal host '{item.fiscal_host}' is not in the "
+                                        "directory; left out")
         identity: dict[str, Any] = {
             "wikidata": item.wikidata, "domains": list(item.domains), "legal_name": item.legal_name,
             "country": item.country, "nonprofit_status": item.nonprofit_status, "tax_id": item.tax_id,
-            "fiscal_hosting": item.fiscal_hosting, "sources": self.sources}
+            "fiscal_hosting": item.fiscal_hosting, "fiscal_host": host if host != oid else None,
+            "sources": self.sources}
         if new:
             self.records.append(Organization.model_validate({
                 "id": oid, "name": item.name, "kind": "foundation", "aliases": list(aliases),
                 "homepage": item.homepage, "founded": item.founded, **identity}))
         else:
-            self.records.append(Profile.model_validate({"organization": oid, **identity}))
+            self._profile(Profile.model_validate({"organization": oid, **identity}))
 
     def project(self, item: ImportedProject) -> None:
         foundation = self.result.foundation
@@ -447,9 +458,21 @@ class _Mapper:
         entity = self.known.entities.get(("organization", oid))
         fresh = [d for d in domains if entity is None or d not in entity.domains]
         if fresh:
-            self.records.append(Profile(organization=oid, domains=fresh, sources=self.sources))
+            self._profile(Profile(organization=oid, domains=fresh, sources=self.sources))
             if entity is not None:
                 entity.domains.update(fresh)
+
+    def _profile(self, profile: Profile) -> None:
+        """One profile per organization and import: a second one adds its domains to the first."""
+        at = self.profiles.get(profile.organization)
+        if at is None:
+            self.profiles[profile.organization] = len(self.records)
+            self.records.append(profile)
+            return
+        first = self.records[at]
+        assert isinstance(first, Profile)
+        domains = list(dict.fromkeys([*first.domains, *profile.domains]))
+        self.records[at] = first.model_copy(update={"domains": domains})
 
     def sponsorship(self, item: ImportedSponsorship) -> None:
         recipient = self.ids.get(item.recipient)
@@ -484,6 +507,10 @@ class _Mapper:
             self._add_domains(oid, domains)
         self.sponsors[identifier] = oid
         return oid
+
+
+def _legal_alias(item: ImportedOrganization) -> tuple[str, ...]:
+    return tuple(a for a in (item.legal_name,) if a and a != item.name)
 
 
 def _compatible(a: PartialDate, b: PartialDate) -> bool:

@@ -43,7 +43,7 @@ FIELDS: dict[URIRef, str] = {
     SG.url: "sources.url", SG.accessed: "sources.accessed", SG.dateKind: "date_kind",
     OWL.sameAs: "wikidata", SG.webDomain: "domains", SCHEMA.legalName: "legal_name",
     SCHEMA.addressCountry: "country", SCHEMA.nonprofitStatus: "nonprofit_status", SCHEMA.taxID: "tax_id",
-    SG.fiscalHosting: "fiscal_hosting", SG.sponsor: "sponsor", SG.sponsored: "recipient", SG.level: "level",
+    SG.fiscalHosting: "fiscal_hosting", SG.fiscalHost: "fiscal_host", SG.sponsor: "sponsor", SG.sponsored: "recipient", SG.level: "level",
     SG.levelRank: "rank", SG.inKind: "kind", SG.amountUSD: "amount", SG.listedOn: "listed",
 }
 WIKIDATA = "http://www.wikidata.org/entity/"
@@ -192,6 +192,8 @@ def _identity(g: Graph, s: URIRef, rec: Identity) -> None:
         g.add((s, OWL.sameAs, URIRef(WIKIDATA + rec.wikidata)))
     for domain in rec.domains:
         g.add((s, SG.webDomain, Literal(domain)))
+    if rec.fiscal_host:
+        g.add((s, SG.fiscalHost, entity("organization", rec.fiscal_host)))
     for predicate, value in ((SCHEMA.legalName, rec.legal_name), (SCHEMA.addressCountry, rec.country),
                              (SCHEMA.taxID, rec.tax_id), (SG.fiscalHosting, rec.fiscal_hosting)):
         if value:
@@ -213,7 +215,7 @@ def _sponsorship(g: Graph, rec: Sponsorship) -> URIRef:
         g.add((s, SG.levelRank, Literal(str(rec.rank), datatype=XSD.positiveInteger)))
     g.add((s, SG.inKind, Literal(rec.kind == "in-kind")))
     if rec.amount is not None:
-        g.add((s, SG.amountUSD, Literal(str(rec.amount), datatype=XSD.decimal)))
+        g.add((s, SG.amountUSD, Literal(str(rec.amount), datatype=XSD.integer)))
     g.add((s, SG.listedOn, date_literal(rec.listed)))
     g.add((s, SG.listedDay, Literal(rec.listed.first_day())))
     g.add((recipient, SCHEMA.sponsor, sponsor))
