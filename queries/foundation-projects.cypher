@@ -1,6 +1,7 @@
-// Twin of foundation-projects.rq: projects a foundation (and, with include_sub, its sub-foundations) hosted.
-MATCH (s:Stewardship {role: 'host-foundation'})-[:STEWARDED_BY]->(host), (s)-[:ABOUT]->(p:Project)
-WHERE CASE WHEN $include_sub
+// Twin of foundation-projects.rq: projects a foundation (and, with include_sub, its sub-foundations) hosted or fiscally sponsored.
+MATCH (s:Stewardship)-[:STEWARDED_BY]->(host), (s)-[:ABOUT]->(p:Project)
+WHERE s.role IN ['host-foundation', 'fiscal-sponsor']
+  AND CASE WHEN $include_sub
            THEN EXISTS { MATCH (host)-[:PART_OF*0..]->(f) WHERE f.uri = $foundation }
            ELSE host.uri = $foundation END
   AND ($date IS NULL OR (s.start <= $date AND (s.end IS NULL OR $date < s.end)))

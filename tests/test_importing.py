@@ -121,6 +121,40 @@ def test_every_named_query_answers_on_the_full_graph(full: StewardGraph) -> None
         assert full.run(named.name, calls[named.name]).rows, named.name
 
 
+def test_every_foundation_with_its_identity(full: StewardGraph) -> None:
+    foundations = full.select("""SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE { ?f a sg:Foundation }""").rows[0]["n"]
+    assert foundations >= 100  # the directory's 88, the programmes' recipients, the curated ones
+    lf = {(str(r["p"]).rsplit("/", 1)[-1].rsplit("#", 1)[-1], str(r["o"])) for r in full.select(
+        "SELECT ?p ?o WHERE { <https://w3id.org/stewardgraph/id/organization/linux-foundation> ?p ?o }").rows}
+    assert ("sameAs", "http://www.wikidata.org/entity/Q858851") in lf and ("addressCountry", "US") in lf
+    assert any(p == "legalName" for p, _ in lf) and any(p == "taxID" for p, _ in lf)
+    hosted = {(r["org"], r["host"]) for r in full.select("""SELECT ?org ?host WHERE {
+        ?o sg:fiscalHost ?h ; rdfs:label ?org . ?h rdfs:label ?host }""").rows}
+    assert ("Debian", "SPI") in hosted  # the directory's common name for Software in the Public Interest
+    assert {host for _, host in hosted} <= {"Linux Foundation", "SPI"}
+
+
+def test_sponsors_are_one_node_with_their_other_roles(full: StewardGraph) -> None:
+    """google.com on a sponsor list, "Google LLC" as a CNCF member and the curated Google: one node."""
+    numfocus = {r["sponsor"]: r for r in full.run("foundation-sponsors", {"foundation": "NumFOCUS"}).rows}
+    assert numfocus["Google"]["level"] == "sustaining" and numfocus["Google"]["amount_usd"] == 50000
+    members = {r["member"] for r in full.run("foundation-members", {"foundation": "CNCF"}).rows}
+    assert "Google" in members
+    google = full.select("""SELECT DISTINCT ?o WHERE { ?o a sg:Organization ; sg:webDomain "google.com" }""").rows
+    assert len(google) == 1 and str(google[0]["o"]).endswith("/organization/google")
+    assert full.query("""ASK { <https://w3id.org/stewardgraph/id/organization/numfocus> schema:funder
+                              <https://w3id.org/stewardgraph/id/organization/google> }""") is True
+
+
+def test_fiscally_sponsored_projects(full: StewardGraph) -> None:
+    numpy = full.run("steward-at", {"project": "NumPy", "date": "2026-01-01"}).rows
+    assert numpy == [{"steward": "NumFOCUS", "role": "fiscal-sponsor", "since": "2025-11", "until": None}]
+    by_sponsor = {name: len(full.run("foundation-projects", {"foundation": name}).rows)
+                  for name in ("NumFOCUS", "Software in the Public Interest", "Software Freedom Conservancy")}
+    assert by_sponsor["NumFOCUS"] >= 50 and by_sponsor["Software in the Public Interest"] >= 30
+    assert by_sponsor["Software Freedom Conservancy"] >= 30
+
+
 def test_imported_facts_record_their_date_kind_and_source(full: StewardGraph) -> None:
     rows = full.select("""SELECT ?kind (COUNT(*) AS ?n) WHERE {
         GRAPH ?g { ?f sg:dateKind ?k } ?k skos:notation ?kind FILTER(STRSTARTS(STR(?g), "https://w3id.org/stewardgraph/graph/import/"))
