@@ -4,8 +4,8 @@
 
 Foundations in trees (an umbrella with sub-foundations, as the Linux Foundation has), companies,
 projects with an owner and, for most, a host foundation later; events for creation, donation,
-incubation, graduation, archival and relicensing; memberships by tier with board seats; and
-sources shared between facts. Every fact is written the way the loader writes curated facts
+incubation, graduation, archival and relicensing; memberships by tier with board seats;
+sponsorships on ranked levels; and sources shared between facts. Every fact is written the way the loader writes curated facts
 (``stewardgraph.loaders.rdf``), so every named query runs on it. The same size and seed give the
 same graph. About 45 triples per project, as in the real graph.
 """
@@ -34,6 +34,7 @@ ATTRIBUTION = "<http://www.w3.org/ns/prov#qualifiedAttribution>"
 TITLE = "<http://purl.org/dc/terms/title>"
 PRECISION = {"year": "<http://www.w3.org/2006/time#unitYear>", "day": "<http://www.w3.org/2006/time#unitDay>"}
 TIERS = ["premier", "platinum", "gold", "silver", "general"]
+SPONSOR_LEVELS = ["Platinum", "Gold", "Silver", "Bronze"]
 LICENSES = ["Apache-2.0", "MIT", "BSD-3-Clause", "MPL-2.0", "GPL-2.0-only"]
 TRIPLES_PER_PROJECT = 45
 
@@ -166,6 +167,24 @@ def generate(triples: int, *, seed: int = 7) -> tuple[Iterator[str], Hints]:
                 g.add(s, sg("tier"), concept(tier))
                 g.add(s, sg("governingBoard"), f'"{"true" if tier == "premier" else "false"}"^^<{XSD}boolean>')
                 interval(s, (year, 1 + rng.randrange(12), 1), None)
+                source(s)
+            if number % 3 == 0:  # a third of the companies sponsor a foundation (company 0: foundation 0)
+                org = 0 if number == 0 else rng.randrange(foundations)
+                rank = 1 + number % 4
+                sponsor, funded = iri("organization", f"c{number}"), iri("organization", f"f{org}")
+                s = iri("sponsorship", f"c{number}--f{org}--level-{rank}--2024-09-26")
+                g.add(s, RDF_TYPE, sg("Sponsorship"))
+                g.add(s, sg("sponsor"), sponsor)
+                g.add(s, sg("sponsored"), funded)
+                g.add(s, sg("level"), text(SPONSOR_LEVELS[rank - 1]))
+                g.add(s, sg("levelRank"), f'"{rank}"^^<{XSD}positiveInteger>')
+                g.add(s, sg("inKind"), f'"false"^^<{XSD}boolean>')
+                g.add(s, sg("amountUSD"), f'"{100_000 // rank}"^^<{XSD}integer>')
+                g.add(s, sg("listedOn"), day(2024, 9, 26))
+                g.add(s, sg("listedDay"), f'"2024-09-26"^^<{XSD}date>')
+                g.add(funded, "<https://schema.org/sponsor>", sponsor)
+                g.add(funded, "<https://schema.org/funder>", sponsor)
+                g.add(s, LABEL, text(f"c{number}: {SPONSOR_LEVELS[rank - 1]} sponsor of f{org} (2024-09-26)"))
                 source(s)
             yield from g.lines
             g.lines.clear()

@@ -34,8 +34,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import httpx
-
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 VENV = HERE / ".venv"
@@ -47,6 +45,7 @@ SCALES = {"2k": 2_000, "100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
 NAMED = {
     "project-history": {"project": "p0"}, "steward-at": {"project": "p0", "date": "2023"},
     "foundation-projects": {"foundation": "f0"}, "foundation-members": {"foundation": "f0"},
+    "foundation-sponsors": {"foundation": "f0"},
     "transfers": {"from_date": "2010", "to_date": "2011"}, "foundation-board": {"foundation": "f1"},
     "company-handovers": {"company": "c0"}, "relicensing-forks": {}, "foundation-tree": {},
     "unhosted-projects": {"date": "2024"}, "entity-sources": {"entity": "p0"},
@@ -181,6 +180,8 @@ def free_port() -> int:
 
 class Server:
     def __init__(self, name: str, command: list[str], env: dict[str, str] | None = None, path: str = "/sparql") -> None:
+        import httpx  # here: rdflib-neo4j's run of this file, in benchmarks/.venv, has no httpx
+
         self.name, self.port, self.path = name, free_port(), path
         self.url = f"http://127.0.0.1:{self.port}{path}"
         started = time.perf_counter()
@@ -347,6 +348,7 @@ def measure(server: Server, *, seconds: float) -> dict[str, Any]:
 
 def http(data: Path, directory: Path, seconds: float, external: bool) -> dict[str, Any]:
     """Each server in turn on the same data: ours over its store, the others over the file."""
+    import httpx
     servers: list[tuple[str, list[str], dict[str, str], str]] = [
         ("stewardgraph", [str(Path(sys.executable).parent / "stewardgraph"), "serve", "--port", "{port}"],
          {"STEWARDGRAPH_DATA_DIR": str(directory), "STEWARDGRAPH_ROW_CAP": "10000000",
