@@ -215,3 +215,32 @@ def test_the_shipped_kept_files_are_what_the_snapshots_give(source: str) -> None
     known = snapshots()[source]
     result = IMPORTERS[source].read(datasets / known["file"], commit=known["commit"])
     assert kept.dumps(result, PartialDate.parse(known["as_of"])) == (SHIPPED / f"{source}.jsonl").read_text()
+
+
+def test_changes_in_sponsors_and_a_directory_round_trip(tmp_path: Path) -> None:
+    """Sponsors added, dropped and moved between levels; organizations and sponsorships kept."""
+    from stewardgraph.importers import ImportedOrganization, ImportedSponsorship, ImportResult, Location, Upstream
+
+    up = Upstream("u", "Punderthings/fossfoundation", "", "abc", "t", "p")
+    day = PartialDate(2025, 9, 11)
+
+    def listed(sponsor: str, level: str, rank: int | None) -> ImportedSponsorship:
+        return ImportedSponsorship(sponsor, "numfocus", level, rank, "cash", 1000, day,
+                                   Location("data/sponsorships/numfocus.json", sponsor, "first"))
+
+    foundation = ImportedOrganization("numfocus", "NumFOCUS", Location("foundations/numfocus.md", "numfocus"),
+                                      legal_name="NumFOCUS, Inc.", wikidata="Q54449592", domains=("numfocus.org",),
+                                      fiscal_host=None)
+    old = ImportResult("fossfoundation", "", up, (), (), (), (foundation,),
+                       (listed("google.com", "sustaining", 2), listed("ibm.com", "principal", 1)))
+    new = ImportResult("fossfoundation", "", up, (), (), (), (foundation,),
+                       (listed("google.com", "principal", 1), listed("posit.co", "principal", 1)))
+    found = kept.changes(old, new)
+    assert found.sponsors_added == [{"sponsor": "posit.co", "recipient": "numfocus", "level": "principal"}]
+    assert found.sponsors_dropped == [{"sponsor": "ibm.com", "recipient": "numfocus", "level": "principal"}]
+    assert found.sponsors_moved == [{"sponsor": "google.com", "recipient": "numfocus", "before": "sustaining",
+                                     "after": "principal"}]
+    path = tmp_path / "fossfoundation.jsonl"
+    kept.write(path, new, MONTH)
+    back = kept.read(path).result
+    assert back.organizations == (foundation,) and back.sponsorships == kept.canonical(new).sponsorships
