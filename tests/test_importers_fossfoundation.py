@@ -25,7 +25,7 @@ from stewardgraph.importers.base import (
     Location,
     Upstream,
 )
-from stewardgraph.importers.fossfoundation import LISTS_READ, importer, parse_founded
+from stewardgraph.importers.fossfoundation import LISTS_READ, importer, directory_date
 from stewardgraph.records import PartialDate
 
 GOOD = Path(__file__).parent / "fixtures" / "imports" / "fossfoundation" / "good"
@@ -170,14 +170,14 @@ def test_no_prose_reaches_the_result() -> None:
 )  # fmt: skip
 def test_founding_dates_keep_their_precision(written: object, date: PartialDate | None) -> None:
     problems: list[ImportProblem] = []
-    assert parse_founded(written, Location("f.md", "x", "foundingDate"), problems) == date
+    assert directory_date(written, Location("f.md", "x", "foundingDate"), problems) == date
     assert problems == []
 
 
 @pytest.mark.parametrize("written", ["created in Delaware in February 2004", "2021-13", "31 Smarch 2001"])
 def test_a_founding_date_that_is_no_date_is_a_problem(written: str) -> None:
     problems: list[ImportProblem] = []
-    assert parse_founded(written, Location("f.md", "x", "foundingDate"), problems) is None
+    assert directory_date(written, Location("f.md", "x", "foundingDate"), problems) is None
     assert len(problems) == 1 and "Delaware" not in problems[0].message  # prose is never quoted
 
 

@@ -340,7 +340,7 @@ def _organization(
         location=where,
         legal_name=text(doc.get("legalName")),
         homepage=homepage,
-        founded=parse_founded(doc.get("foundingDate"), where.at("foundingDate"), problems),
+        founded=directory_date(doc.get("foundingDate"), where.at("foundingDate"), problems),
         country=_country(doc.get("addressCountry"), where.at("addressCountry"), problems),
         nonprofit_status=text(doc.get("nonprofitStatus")),
         tax_id=text(doc.get("taxID")),
@@ -370,8 +370,9 @@ def iso_date(value: object) -> str | None:
     return None
 
 
-def parse_founded(value: object, where: Location, problems: list[ImportProblem]) -> PartialDate | None:
-    """The founding date, to the precision given; prose is a problem and left out."""
+def directory_date(value: object, where: Location, problems: list[ImportProblem]) -> PartialDate | None:
+    """A date (a founding date, the day a list was read) to the precision given, however the
+    directory writes it (YYYYMMDD, ISO, "27 November 1997"); prose is a problem and left out."""
     if text(value) is None:
         return None
     iso = iso_date(value)
@@ -491,7 +492,7 @@ def _programme(
         name=text(doc.get("commonName")),
         file=name,
         levels=levels,
-        listed=_day(doc.get("staticmap"), where.at("staticmap"), problems),
+        listed=directory_date(doc.get("staticmap"), where.at("staticmap"), problems),
         estimated=bool(_ESTIMATED.search(text(doc.get("comment")) or "")),
         host=_host(doc.get("fiscalHost")),
     )
@@ -502,17 +503,6 @@ def _host(value: object) -> str | None:
     ``spi``); a foundation file's says which fiscal hosting the foundation itself offers."""
     host = text(value)
     return host.lower() if host and host.lower() not in ("direct", "indirect", "full") else None
-
-
-def _day(value: object, where: Location, problems: list[ImportProblem]) -> PartialDate | None:
-    """A date written YYYYMMDD (or ISO), or None with a problem."""
-    if text(value) is None:
-        return None
-    iso = iso_date(value)
-    if iso is None:
-        problems.append(ImportProblem(where, NOT_A_DATE))
-        return None
-    return parse_date(iso, where, problems)
 
 
 def read_sponsorships(
@@ -531,7 +521,7 @@ def read_sponsorships(
     if not isinstance(doc, dict):
         problems.append(ImportProblem(where, "not a JSON object of levels"))
         return []
-    listed = _day(doc.get("parseDate"), where.at("parseDate"), problems) or programme.listed or LISTS_READ
+    listed = directory_date(doc.get("parseDate"), where.at("parseDate"), problems) or programme.listed or LISTS_READ
     found: list[ImportedSponsorship] = []
     for key, sponsors in doc.items():
         if key == "parseDate" or sponsors is None:
