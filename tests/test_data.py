@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from stewardgraph import Settings, StewardGraph
+from stewardgraph.resources import resource_dir
 
 FOUNDING_BOARD = {"AMD", "Amazon Web Services", "Google", "Meta Platforms", "Microsoft", "NVIDIA"}
 
@@ -97,3 +98,15 @@ def test_every_fact_cites_a_source(real: StewardGraph) -> None:
           VALUES ?c { sg:Project sg:Organization sg:Stewardship sg:Membership sg:StewardshipEvent }
           ?s a ?c . FILTER NOT EXISTS { ?s sg:source/sg:url ?u } }""")
     assert unsourced == []
+
+
+def test_no_alias_is_a_bare_legal_form() -> None:
+    """`aliases: [Airbnb, Inc.]` is YAML for two aliases; "Inc." would match every Inc."""
+    import yaml
+
+    from stewardgraph.loaders.imports import org_norm
+
+    for path in sorted(resource_dir("data/curated").glob("*.yaml")):
+        for record in (yaml.safe_load(path.read_text()) or {}).get("organizations", []):
+            for alias in record.get("aliases", []):
+                assert org_norm(alias) not in ("", "inc", "llc", "ltd", "co", "corp"), (path.name, record["id"], alias)

@@ -70,9 +70,9 @@ def test_foundations_and_the_recipients_of_programmes_are_organizations() -> Non
         # QID and an unknown kind of fiscal hosting are left out
         org("foundations/tidewater_org.md", "tidewater", "Tidewater Foundation",
             legal_name="THE TIDEWATER FOUNDATION C.I.C.", homepage="https://www.tidewater.example/about/",
-            country="GB", nonprofit_status="CommunityInterestCompany", domains=("tidewater.example",)),
+            country="GB", nonprofit_status="CommunityInterestCompany"),  # a page, not a site: no domain
         # a programme whose recipient has no foundation file (an SPI project), fiscally hosted by SPI
-        org("sponsorships/debian.md", "debian", "Debian", fiscal_host="spi"),
+        org("sponsorships/debian.md", "debian", "Debian", fiscal_host="spi", is_foundation=False),
     )  # fmt: skip
 
 

@@ -244,3 +244,18 @@ def test_changes_in_sponsors_and_a_directory_round_trip(tmp_path: Path) -> None:
     kept.write(path, new, MONTH)
     back = kept.read(path).result
     assert back.organizations == (foundation,) and back.sponsorships == kept.canonical(new).sponsorships
+
+
+def test_an_unreadable_kept_file_is_replaced_by_the_import(tmp_path: Path) -> None:
+    """A merge conflict in a kept file does not stop the import that repairs it."""
+    kept_dir = tmp_path / "kept"
+    kept_dir.mkdir()
+    (kept_dir / "cncf.jsonl").write_text("<<<<<<< HEAD\n")
+    graph = StewardGraph(Settings(data_dir=tmp_path / "data", curated_dir=_curated(tmp_path), kept_dir=kept_dir))
+    try:
+        graph.build()
+        (report,) = graph.import_source("cncf", LANDSCAPE, commit="aaa111").reports
+    finally:
+        graph.close()
+    assert any("could not be read, so they are replaced" in p for p in report.problems)
+    assert kept.read(kept_dir / "cncf.jsonl").result.upstream.commit == "aaa111"

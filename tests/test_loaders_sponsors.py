@@ -58,7 +58,23 @@ def test_sponsors_meet_the_organizations_they_are(tmp_path: Path) -> None:
     assert by_sponsor["moore.org"]["rank"] is None  # grants are unranked
     domains = {r["d"] for r in graph.select(
         "SELECT ?d WHERE { <https://w3id.org/stewardgraph/id/organization/google> sg:webDomain ?d }").rows}
-    assert domains == {"google.com"}  # learnt from the list, now an identifier of Google
+    assert domains == set()  # matched by name only: the domain is not taken as Google's
+    graph.close()
+
+
+def test_a_domain_sponsor_does_not_take_a_namesake_with_a_domain_of_its_own(tmp_path: Path) -> None:
+    """switch.com is not SWITCH of switch.ch; block.science is not Block of block.xyz."""
+    curated = tmp_path / "curated"
+    curated.mkdir()
+    (curated / "facts.yaml").write_text(CURATED.replace(
+        "  - {id: google, name: Google, kind: company, sources: [https://example.org/g]}",
+        "  - {id: google, name: Google, kind: company, domains: [google.de], sources: [https://example.org/g]}"))
+    graph = StewardGraph(Settings(data_dir=tmp_path / "data", curated_dir=curated, imports=""))
+    graph.build()
+    (report,) = graph.import_source("fossfoundation", FIXTURE, commit="f6befeef", as_of="2025-11").reports
+    assert "google.com" in report.new_sponsors
+    sponsors = {r["sponsor"] for r in graph.run("foundation-sponsors", {"foundation": "NumFOCUS"}).rows}
+    assert "google.com" in sponsors and "Google" not in sponsors
     graph.close()
 
 
@@ -74,3 +90,26 @@ def test_new_sponsors_are_reported_and_fiscal_sponsorships_recorded(tmp_path: Pa
     numpy = graph.run("steward-at", {"project": "NumPy", "date": "2025-12-01"}).rows
     assert numpy == [{"steward": "NumFOCUS", "role": "fiscal-sponsor", "since": "2025-11", "until": None}]
     graph.close()
+
+
+def test_a_foundation_on_its_own_list_is_no_sponsor_and_levels_stay_apart() -> None:
+    from stewardgraph.importers import ImportedOrganization, ImportedSponsorship, ImportResult, Location, Upstream
+    from stewardgraph.loaders.imports import Known, map_import
+    from stewardgraph.records import Organization, PartialDate, Sponsorship
+
+    day = PartialDate(2024, 9, 26)
+
+    def listed(sponsor: str, level: str, kind: str = "cash") -> ImportedSponsorship:
+        return ImportedSponsorship(sponsor, "cncf", level, 1, kind, None, day,  # type: ignore[arg-type]
+                                   Location("data/sponsorships/cncf.json", sponsor, "first"))
+
+    cncf = ImportedOrganization("cncf", "CNCF", Location("sponsorships/cncf.md", "cncf"), domains=("cncf.io",))
+    result = ImportResult("fossfoundation", "", Upstream("u", "o/r", "", "c", "t", "p"), (), (), (), (cncf,),
+                          (listed("cncf.io", "Silver"), listed("acme.example", "Platinum"),
+                           listed("acme.example", "Platinum", "in-kind"), listed("acme.example", "金牌"),
+                           listed("acme.example", "银牌")))
+    mapping = map_import(result, Known(), overrides=[], as_of=PartialDate(2025, 11))
+    sponsorships = [r for r in mapping.records if isinstance(r, Sponsorship)]
+    assert len(sponsorships) == 4 and len({s.slug for s in sponsorships}) == 4  # none lost to a shared id
+    assert any("'cncf.io' is the funded organization itself" in p for p in mapping.report.problems)
+    assert [r.name for r in mapping.records if isinstance(r, Organization)] == ["CNCF", "acme.example"]

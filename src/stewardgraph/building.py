@@ -159,23 +159,35 @@ def import_source(
     existing = rdflib_graph(others)
     whole = RdfBuild({**built.graphs, URIRef("urn:x-stewardgraph:existing"): existing}, dict(built.origins))
     check_shapes(whole, graph.ontology.shapes)
+    changes = kept_changes(graph, item, result, month, reports[0])
     step("loading the store")
     others_nquads = (ox.serialize(others, format=ox.RdfFormat.N_QUADS) or b"")
     graph.store.load(others_nquads + built.nquads())
+    if not item.kept:  # after the store: a refused or failed import leaves the kept facts as they were
+        path = kept_path(graph.settings, source)
+        try:
+            kept.write(path, result, month)
+        except OSError as exc:
+            raise StoreError(f"the store holds the new {source} import, but its kept facts could not be written "
+                             f"to {path}: {exc.strerror or exc}; set STEWARDGRAPH_KEPT_DIR to a writable "
+                             "directory and import again") from exc
     found = summary(Compiled(built, reports))
-    return BuildSummary(found.files, found.total_triples, found.reports, changes=[keep(graph, item, result, month)])
+    return BuildSummary(found.files, found.total_triples, found.reports, changes=[changes])
 
 
-def keep(graph: StewardGraph, item: ImportSpec, result: ImportResult, month: PartialDate) -> kept.Changes:
-    """Rewrite the source's kept facts (unless they were what was imported) and say what
-    changed in stewardship since the version kept before."""
+def kept_changes(graph: StewardGraph, item: ImportSpec, result: ImportResult, month: PartialDate,
+                 report: Report) -> kept.Changes:
+    """What changed in stewardship since the kept version; a kept file that cannot be read (a
+    merge conflict, a hand edit) counts as no version, and the import replaces it."""
     path = kept_path(graph.settings, item.source)
-    before = kept.read(path) if path.exists() else None
-    found = kept.changes(before.result if before else None, result, old_as_of=before.as_of if before else None,
-                         new_as_of=month)
-    if not item.kept:
-        kept.write(path, result, month)
-    return found
+    before = None
+    if path.exists():
+        try:
+            before = kept.read(path)
+        except ImportRefused as exc:
+            report.problems.append(f"the kept facts could not be read, so they are replaced: {exc}")
+    return kept.changes(before.result if before else None, result, old_as_of=before.as_of if before else None,
+                        new_as_of=month)
 
 
 def refuse_shrink(report: Report, before: int, after: int, allow: bool) -> None:

@@ -196,7 +196,10 @@ class Settings(BaseSettings):
 
     @property
     def import_sources(self) -> list[str]:
-        return [name.strip() for name in self.imports.split(",") if name.strip()]
+        """The imports to build, once each, in the order of SOURCES (unknown names last: the build
+        refuses them by name)."""
+        names = list(dict.fromkeys(name.strip() for name in self.imports.split(",") if name.strip()))
+        return sorted(names, key=lambda name: SOURCES.index(name) if name in SOURCES else len(SOURCES))
 
     @property
     def neo4j_home(self) -> Path:

@@ -185,7 +185,8 @@ def project(quads: list[ox.Quad]) -> Projection:
 
 def _set(node: Node, name: str, value: object, notations: dict[str, str]) -> None:
     if isinstance(value, ox.NamedNode):
-        node.properties[name] = notations.get(value.value, value.value)
+        found = notations.get(value.value, value.value)
+        node.properties[name] = sorted({*node.properties.get(name, []), found}) if name in LISTS else found
         return
     assert isinstance(value, ox.Literal)
     datatype = value.datatype.value

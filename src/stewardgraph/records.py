@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
@@ -78,8 +79,10 @@ def _partial_date(value: Any) -> PartialDate:
 
 Date = Annotated[PartialDate, BeforeValidator(_partial_date)]
 Slug = Annotated[str, Field(pattern=SLUG)]
-Wikidata = Annotated[str, Field(pattern=r"^Q[1-9][0-9]*$")]  # an item id, "Q858851"
-Domain = Annotated[str, Field(pattern=r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")]
+WIKIDATA = r"^Q[1-9][0-9]*$"  # an item id, "Q858851"
+DOMAIN = r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$"  # lower-case ASCII (IDNA)
+Wikidata = Annotated[str, Field(pattern=WIKIDATA)]
+Domain = Annotated[str, Field(pattern=DOMAIN)]
 Country = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]  # ISO 3166-1 alpha-2
 
 
@@ -209,8 +212,10 @@ class Sponsorship(Record):
 
     @property
     def slug(self) -> str:
-        level = re.sub(r"[^a-z0-9]+", "-", self.level.lower()).strip("-") or "level"
-        return f"{self.sponsor}--{self.recipient}--{level}--{self.listed}"
+        level = re.sub(r"[^a-z0-9]+", "-", self.level.lower()).strip("-")
+        if not level or not self.level.isascii():  # a name in another script
+            level = "level-" + hashlib.sha256(self.level.encode("utf-8")).hexdigest()[:8]
+        return f"{self.sponsor}--{self.recipient}--{level}--{self.rank or 0}--{self.kind}--{self.listed}"
 
 
 class Event(Record):

@@ -101,6 +101,7 @@ class ImportedOrganization:
     fiscal_hosting: str | None = None  # the fiscal hosting it offers to projects: direct, indirect or full
     domains: tuple[str, ...] = ()  # web domains that identify it ("numfocus.org")
     fiscal_host: str | None = None  # the identifier of the organization that fiscally hosts it
+    is_foundation: bool = True  # False: only known as the recipient of a sponsor programme
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,7 @@ _MONTHS = {
 _ISO = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _SPELLED = re.compile(r"(\d{1,2})\s+([A-Za-z]+)\.?,?\s+(\d{4})")
-_QID = re.compile(r"Q[0-9]+")
+_QID = re.compile(r"Q[1-9][0-9]*")
 _COUNTRY = re.compile(r"[A-Z]{2}")
 _SPONSOR = re.compile(r"[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?")
 _ESTIMATED = re.compile(r"\bestimat|\bdefault\b", re.IGNORECASE)  # a comment saying amounts are guessed
@@ -391,13 +391,17 @@ def _homepage(value: object, where: Location, problems: list[ImportProblem]) -> 
 
 
 def domain(url: str | None) -> str | None:
-    """The web domain a homepage identifies.
+    """The web domain a homepage identifies: only a site's root says whose the domain is (a page
+    on github.com or kernel.org does not make the domain the foundation's).
 
     >>> domain("https://www.Apache.org/"), domain("https://numfocus.org/sponsors")
-    ('apache.org', 'numfocus.org')
+    ('apache.org', None)
     """
-    host = urlsplit(url).hostname if url else None
-    return host.removeprefix("www.") if host else None
+    if not url:
+        return None
+    parts = urlsplit(url)
+    host = parts.hostname if parts.path in ("", "/") else None
+    return host.rstrip(".").removeprefix("www.") if host else None
 
 
 def _country(value: object, where: Location, problems: list[ImportProblem]) -> str | None:
@@ -467,7 +471,8 @@ def _recipients(
                 where.at("commonName"), "no foundation file and no commonName: the recipient is unnamed"
             ))  # fmt: skip
             continue
-        found.append(ImportedOrganization(programme.identifier, programme.name, where, fiscal_host=programme.host))
+        found.append(ImportedOrganization(programme.identifier, programme.name, where, fiscal_host=programme.host,
+                                          is_foundation=False))  # Debian, Arch Linux: not foundations
     return found
 
 

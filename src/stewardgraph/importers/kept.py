@@ -69,7 +69,8 @@ def dumps(result: ImportResult, as_of: PartialDate) -> str:
     lines += [{"organization": o.identifier, **_location(o.location), "name": o.name, "legal_name": o.legal_name,
                "homepage": o.homepage, "founded": str(o.founded) if o.founded else None, "country": o.country,
                "nonprofit_status": o.nonprofit_status, "tax_id": o.tax_id, "wikidata": o.wikidata,
-               "fiscal_hosting": o.fiscal_hosting, "domains": list(o.domains) or None, "fiscal_host": o.fiscal_host}
+               "fiscal_hosting": o.fiscal_hosting, "domains": list(o.domains) or None, "fiscal_host": o.fiscal_host,
+               "foundation": None if o.is_foundation else False}
               for o in result.organizations]
     lines += [{"project": p.name, **_location(p.location), "aliases": list(p.aliases) or None,
                "homepage": p.homepage, "repository": p.repository, "status": p.status,
@@ -137,7 +138,7 @@ def read(path: Path) -> Kept:
                     row["organization"], row["name"], _where(row), row.get("legal_name"), row.get("homepage"),
                     _date(row.get("founded")), row.get("country"), row.get("nonprofit_status"), row.get("tax_id"),
                     row.get("wikidata"), row.get("fiscal_hosting"), tuple(row.get("domains") or ()),
-                    row.get("fiscal_host")))
+                    row.get("fiscal_host"), row.get("foundation", True)))
             elif "sponsorship" in row:
                 sponsorships.append(ImportedSponsorship(
                     row["sponsorship"], row["recipient"], row["level"], row.get("rank"), row["kind"],
@@ -202,6 +203,7 @@ class Changes:
     projects_added: list[dict[str, Any]] = field(default_factory=list)
     projects_removed: list[dict[str, Any]] = field(default_factory=list)
     stage_changes: list[dict[str, Any]] = field(default_factory=list)
+    steward_changes: list[dict[str, Any]] = field(default_factory=list)  # in a source that names stewards
     members_added: list[dict[str, Any]] = field(default_factory=list)
     members_dropped: list[dict[str, Any]] = field(default_factory=list)
     members_moved: list[dict[str, Any]] = field(default_factory=list)
@@ -210,7 +212,8 @@ class Changes:
     sponsors_moved: list[dict[str, Any]] = field(default_factory=list)
 
     def empty(self) -> bool:
-        return not (self.projects_added or self.projects_removed or self.stage_changes or self.members_added
+        return not (self.projects_added or self.projects_removed or self.stage_changes or self.steward_changes
+                    or self.members_added
                     or self.members_dropped or self.members_moved or self.sponsors_added or self.sponsors_dropped
                     or self.sponsors_moved)
 
@@ -224,6 +227,7 @@ class Changes:
         for c in self.stage_changes:
             dated = f" on {c['date']}" if c.get("date") else ""
             out.append(f"~ project {c['name']}: {c['before'] or 'no stage'} → {c['after'] or 'no stage'}{dated}")
+        out += [f"~ project {c['name']}: {c['before']} → {c['after']}" for c in self.steward_changes]
         out += [f"+ member {m['name']} ({m['tier']})" for m in self.members_added]
         out += [f"- member {m['name']} ({m['tier']})" for m in self.members_dropped]
         out += [f"~ member {m['name']}: {m['before']} → {m['after']}" for m in self.members_moved]
@@ -254,6 +258,10 @@ def changes(old: ImportResult | None, new: ImportResult, *, old_as_of: PartialDa
                                         "new_dates": [{"stage": s.stage, "date": str(s.date) if s.date else None,
                                                        "date_kind": s.date_kind} for s in new_dates]})
     found.stage_changes.sort(key=lambda c: str(c["name"]).casefold())
+    found.steward_changes = [
+        {"name": name, "before": _steward(before[name]), "after": _steward(after[name])}
+        for name in sorted(after.keys() & before.keys(), key=str.casefold)
+        if (before[name].steward, before[name].role) != (after[name].steward, after[name].role)]
     was_member = _tiers(old.members if old else ())
     is_member = _tiers(new.members)
     found.members_added = [{"name": n, "tier": t} for n, t in is_member.items() if n not in was_member]
@@ -269,6 +277,10 @@ def changes(old: ImportResult | None, new: ImportResult, *, old_as_of: PartialDa
     found.sponsors_moved = [{"sponsor": k[1], "recipient": k[0], "before": was_sponsor[k], "after": v}
                             for k, v in is_sponsor.items() if k in was_sponsor and was_sponsor[k] != v]
     return found
+
+
+def _steward(project: ImportedProject) -> str:
+    return f"{project.steward or 'the foundation'} ({project.role or 'host-foundation'})"
 
 
 def _levels(sponsorships: tuple[ImportedSponsorship, ...]) -> dict[tuple[str, str], str]:

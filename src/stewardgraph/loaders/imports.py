@@ -16,6 +16,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 from pathlib import Path
 from typing import Any, Literal
 
@@ -32,7 +33,9 @@ from stewardgraph.importers import (
     StageEvent,
 )
 from stewardgraph.records import (
+    DOMAIN,
     SLUG,
+    WIKIDATA,
     Event,
     Membership,
     Organization,
@@ -109,11 +112,20 @@ def domain_of(url: str | None) -> str | None:
 
     >>> domain_of("https://www.Google.com/"), domain_of("https://github.com/acme"), domain_of(None)
     ('google.com', None, None)
+    >>> domain_of("https://Example.com.?ref=landscape"), domain_of("https://bücher.de/"), domain_of("https://my_host.org")
+    ('example.com', 'xn--bcher-kva.de', None)
     """
-    key = url_key(url)
-    if not key or "/" in key or "." not in key or ":" in key:
+    if not url:
         return None
-    return key
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").rstrip(".").removeprefix("www.")
+        host = host.encode("idna").decode("ascii") if host and not host.isascii() else host
+    except (ValueError, UnicodeError):
+        return None
+    if parts.path not in ("", "/") or parts.username or parts.port:
+        return None
+    return host if re.fullmatch(DOMAIN, host) else None
 
 
 def slugify(name: str) -> str:
@@ -326,16 +338,31 @@ class _Mapper:
             return found[0], False
         if len(found) > 1:
             self.report.ambiguous.append(f"{kind} '{name}' matches {', '.join(found)}")
+        return self._create(kind, name, aliases, repository, homepage, domains), True
+
+    def _create(self, kind: Kind, name: str, aliases: tuple[str, ...] = (), repository: str | None = None,
+                homepage: str | None = None, domains: tuple[str, ...] = ()) -> str:
+        """A new entity's id; known at once, so that later records of this import match it."""
         slug = slugify(name)
         if (kind, slug) in self.known.entities or (kind, slug) in self.used or not re.fullmatch(SLUG, slug):
             slug = f"{slug}-{self.result.source}"
         self.used.add((kind, slug))
         self.report.created += 1
-        return slug, True
+        entity = self.known.entities.setdefault((kind, slug), Entity(slug, kind))
+        entity.names.update(_keys(kind, (name, *aliases)))
+        entity.urls.update(u for u in (url_key(repository),) if u and kind == "project")
+        entity.homepages.update(u for u in (url_key(homepage),) if u)
+        entity.domains.update(domains)
+        return slug
 
     def resolve_organization(self, item: ImportedOrganization) -> tuple[str, bool]:
+        domains = tuple(self._valid_domains(item.domains, item.location))
         oid, new = self._resolve("organization", item.name, _legal_alias(item), homepage=item.homepage,
-                                 domains=item.domains)
+                                 domains=domains)
+        if oid in self.ids.values():  # two entries of the directory are not one organization
+            self.report.ambiguous.append(f"organization '{item.name}' ({item.identifier}) matches {oid}, which "
+                                         "another entry of the directory matched; made a separate one")
+            oid, new = self._create("organization", item.name, _legal_alias(item), homepage=item.homepage), True
         self.ids[item.identifier] = oid
         return oid, new
 
@@ -346,14 +373,19 @@ class _Mapper:
         if item.fiscal_host and host is None:
             self.report.problems.append(f"{item.location}: fiscal host '{item.fiscal_host}' is not in the "
                                         "directory; left out")
+        wikidata = item.wikidata if item.wikidata and re.fullmatch(WIKIDATA, item.wikidata) else None
+        if item.wikidata and wikidata is None:
+            self.report.problems.append(f"{item.location}: '{item.wikidata}' is not a Wikidata item id; left out")
         identity: dict[str, Any] = {
-            "wikidata": item.wikidata, "domains": list(item.domains), "legal_name": item.legal_name,
+            "wikidata": wikidata, "domains": self._valid_domains(item.domains, item.location),
+            "legal_name": item.legal_name,
             "country": item.country, "nonprofit_status": item.nonprofit_status, "tax_id": item.tax_id,
             "fiscal_hosting": item.fiscal_hosting, "fiscal_host": host if host != oid else None,
             "sources": self.sources}
         if new:
             self.records.append(Organization.model_validate({
-                "id": oid, "name": item.name, "kind": "foundation", "aliases": list(aliases),
+                "id": oid, "name": item.name, "kind": "foundation" if item.is_foundation else "other",
+                "aliases": list(aliases),
                 "homepage": item.homepage, "founded": item.founded, **identity}))
         else:
             self._profile(Profile.model_validate({"organization": oid, **identity}))
@@ -480,7 +512,11 @@ class _Mapper:
             self.report.problems.append(f"{item.location}: the funded organization '{item.recipient}' is not in the "
                                         "directory; not imported")
             return
-        sponsor = self._sponsor(item.sponsor)
+        sponsor = self._sponsor(item.sponsor, item.location)
+        if sponsor == recipient:
+            self.report.problems.append(f"{item.location}: '{item.sponsor}' is the funded organization itself; "
+                                        "not imported")
+            return
         record = Sponsorship(sponsor=sponsor, recipient=recipient, level=item.level, rank=item.rank, kind=item.kind,
                              amount=item.amount, listed=item.listed, date_kind="month-of-record",
                              sources=self.sources)
@@ -488,25 +524,39 @@ class _Mapper:
             self.listed.add(record.slug)
             self.records.append(record)
 
-    def _sponsor(self, identifier: str) -> str:
-        """A sponsor as a list names it: a web domain (matched as a domain, then by its name) or a
-        slug (matched as a name); one that matches nothing becomes an organization of its own."""
+    def _sponsor(self, identifier: str, where: object) -> str:
+        """A sponsor as a list names it. A web domain matches the organization that has it; else
+        the one named like the domain's first label (nvidia.com: NVIDIA), if that one has no web
+        domain of its own (switch.com is not SWITCH of switch.ch), without learning the domain
+        from that name. A slug matches by name. One that matches nothing becomes an organization
+        of its own, named by its identifier, and is reported."""
         if identifier in self.sponsors:
             return self.sponsors[identifier]
-        is_domain = "." in identifier
-        name = identifier.split(".")[0] if is_domain else identifier
-        domains = (identifier,) if is_domain else ()
-        oid, new = self._resolve("organization", name if not domains else identifier, (name,) if domains else (),
-                                 domains=domains)
-        if new:
+        domains = tuple(self._valid_domains((identifier,), where)) if "." in identifier else ()
+        found = sorted(set(self.known.candidates("organization", "", (), None, None, domains))) if domains else []
+        if not found:
+            label = identifier.split(".")[0]
+            found = [oid for oid in sorted(set(self.known.candidates("organization", label, (), None, None)))
+                     if not domains or not self.known.entities[("organization", oid)].domains]
+        if len(found) == 1:
+            self.report.matched += 1
+            oid = found[0]
+        else:
+            if len(found) > 1:
+                self.report.ambiguous.append(f"sponsor '{identifier}' matches {', '.join(found)}")
+            oid = self._create("organization", identifier, domains=domains)
             self.report.new_sponsors.append(identifier)
             self.records.append(Organization(
-                id=oid, name=identifier, kind="other", homepage=f"https://{identifier}/" if is_domain else None,
+                id=oid, name=identifier, kind="other", homepage=f"https://{identifier}/" if domains else None,
                 domains=list(domains), sources=self.sources))
-        else:
-            self._add_domains(oid, domains)
         self.sponsors[identifier] = oid
         return oid
+
+    def _valid_domains(self, domains: tuple[str, ...], where: object) -> list[str]:
+        valid = [d for d in domains if re.fullmatch(DOMAIN, d)]
+        for bad in sorted(set(domains) - set(valid)):
+            self.report.problems.append(f"{where}: '{bad}' is not a web domain; left out")
+        return valid
 
 
 def _legal_alias(item: ImportedOrganization) -> tuple[str, ...]:
