@@ -16,11 +16,13 @@ import time
 from pathlib import Path
 
 from stewardgraph import Settings, StewardGraph
+from stewardgraph.config import SOURCES as ALL_SOURCES
 
-SOURCES = "cncf,apache,lfai,pytorch,cdf,openjs"
+SOURCES = ",".join(ALL_SOURCES)
 CALLS = {
     "project-history": {"project": "Kubernetes"}, "steward-at": {"project": "Apache Kafka", "date": "2013"},
     "foundation-projects": {"foundation": "Linux Foundation"}, "foundation-members": {"foundation": "CNCF"},
+    "foundation-sponsors": {"foundation": "NumFOCUS"},
     "transfers": {"from_date": "2020", "to_date": "2021"}, "foundation-board": {"foundation": "PyTorch Foundation"},
     "company-handovers": {"company": "Google"}, "relicensing-forks": {}, "foundation-tree": {},
     "unhosted-projects": {}, "entity-sources": {"entity": "Kubernetes"},
