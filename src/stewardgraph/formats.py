@@ -23,8 +23,8 @@ from stewardgraph.namespaces import PREFIXES
 Kind = Literal["results", "rdf", "table"]
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
-_NUMERIC: dict[str, type[int] | type[float]] = {
-    XSD + "integer": int, XSD + "int": int, XSD + "long": int,
+NUMERIC: dict[str, type[int] | type[float]] = {
+    **{XSD + t: int for t in ("integer", "int", "long", "short", "positiveInteger", "nonNegativeInteger")},
     XSD + "decimal": float, XSD + "double": float, XSD + "float": float,
 }
 
@@ -163,9 +163,9 @@ def python(term: Term | None) -> Any:
         return None
     if isinstance(term, ox.Literal):
         datatype = term.datatype.value
-        if datatype in _NUMERIC:
+        if datatype in NUMERIC:
             try:
-                return _NUMERIC[datatype](term.value)
+                return NUMERIC[datatype](term.value)
             except ValueError:
                 return term.value
         if datatype == XSD + "boolean":

@@ -15,6 +15,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from stewardgraph.formats import NUMERIC
 from stewardgraph.records import PartialDate
 
 SG = "https://w3id.org/stewardgraph/ns#"
@@ -105,7 +106,7 @@ LISTS = {"aliases", "domains", "same_as"}
 SKIPPED = {SG + "startDay", SG + "endDay", SG + "day", SG + "datePrecision", SG + "listedDay",
            "https://schema.org/sponsor", "https://schema.org/funder"}  # the last two: the Sponsorship node's shortcuts
 _PRECISION = {XSD + "gYear": "year", XSD + "gYearMonth": "month", XSD + "date": "day"}
-_INTEGERS = {XSD + t for t in ("integer", "int", "long", "positiveInteger", "nonNegativeInteger")}
+
 
 
 @dataclass
@@ -196,10 +197,8 @@ def _set(node: Node, name: str, value: object, notations: dict[str, str]) -> Non
         node.properties[f"{name}_precision"] = _PRECISION[datatype]
     elif datatype == XSD + "boolean":
         node.properties[name] = value.value in ("true", "1")
-    elif datatype in _INTEGERS:
-        node.properties[name] = int(value.value)
-    elif datatype in (XSD + "decimal", XSD + "double", XSD + "float"):
-        node.properties[name] = float(value.value)
+    elif datatype in NUMERIC:
+        node.properties[name] = NUMERIC[datatype](value.value)
     elif name in LISTS:
         node.properties[name] = sorted({*node.properties.get(name, []), value.value})
     else:
