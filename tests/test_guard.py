@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from stewardgraph.errors import QueryRefused, QuerySyntaxError, TooLarge
-from stewardgraph.guard import Guard, check
+from stewardgraph.guard import Guard, bind, capped, check, counted, paginate
 from stewardgraph.vocab import PREFIXES
 
 GUARD = Guard()
@@ -159,3 +159,36 @@ def test_syntax_errors_point_at_the_line_and_column(text: str, line: int, column
         check(text, GUARD)
     assert (caught.value.line, caught.value.column) == (line, column)
     assert caught.value.message.endswith(message)
+
+
+# -- the rewrites of a parsed query (formerly doctests of stewardgraph.guard) -----------------
+
+
+def test_the_refusal_names_the_service_and_the_setting() -> None:
+    with pytest.raises(QueryRefused) as refused:
+        check("SELECT * WHERE { SERVICE <http://127.0.0.1:7474/> { ?s ?p ?o } }", GUARD)
+    assert str(refused.value) == ("SERVICE <http://127.0.0.1:7474/> would make the server fetch a URL; this service "
+                                  "fetches nothing (STEWARDGRAPH_ALLOWED_ENDPOINTS is empty)")
+
+
+def test_from_names_the_graphs_for_the_store_to_check() -> None:
+    checked = check("SELECT * FROM <https://w3id.org/stewardgraph/graph/curated/pytorch> WHERE { ?s ?p ?o }", GUARD)
+    assert checked.graphs == ("https://w3id.org/stewardgraph/graph/curated/pytorch",)
+
+
+def test_bind_places_escaped_values_where_the_parse_says() -> None:
+    text = "SELECT ?x WHERE { ?x ?p ?n }"
+    assert bind(text, check(text, GUARD), {"n": ox.Literal('a "b"')}) == \
+        'SELECT ?x WHERE { VALUES (?n) { ("a \\"b\\"") } ?x ?p ?n }'
+    assert bind(text, check(text, GUARD), {"x": [ox.NamedNode("http://e/a"), ox.NamedNode("http://e/b")]}) == \
+        "SELECT ?x WHERE { VALUES ?x { <http://e/a> <http://e/b> } ?x ?p ?n }"
+
+
+def test_paginate_capped_and_counted_rewrite_the_parsed_query() -> None:
+    assert paginate("SELECT ?x WHERE { ?x ?p ?o } ORDER BY ?x", 11, 20) == \
+        "SELECT ?x WHERE { ?x ?p ?o } ORDER BY ?x LIMIT 11 OFFSET 20"
+    assert capped("SELECT ?x WHERE { ?x ?p ?o } ORDER BY ?x", 11) == "SELECT ?x WHERE { ?x ?p ?o } ORDER BY ?x LIMIT 11"
+    assert capped("SELECT ?x WHERE { ?x ?p ?o } LIMIT 50 OFFSET 5", 11) == "SELECT ?x WHERE { ?x ?p ?o } LIMIT 11 OFFSET 5"
+    assert capped("SELECT ?x WHERE { ?x ?p ?o } LIMIT 3", 11) == "SELECT ?x WHERE { ?x ?p ?o } LIMIT 3"
+    assert counted("PREFIX e: <http://e/> SELECT ?x WHERE { ?x e:p ?o } ORDER BY ?x") == \
+        "PREFIX e: <http://e/> SELECT (COUNT(*) AS ?total) WHERE { { SELECT ?x WHERE { ?x e:p ?o } ORDER BY ?x } }"

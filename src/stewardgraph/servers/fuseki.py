@@ -23,20 +23,16 @@ import re
 import subprocess
 import tempfile
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 from stewardgraph.servers import common
-from stewardgraph.servers.common import HOST, LOG_TAIL_LINES, OPENER, free_port, http_get, tail
+from stewardgraph.servers.common import HOST, LOG_TAIL_LINES, free_port, http_get, tail
 from stewardgraph.servers.processes import stop_child
 
 __all__ = [
     "DEFAULT_VERSION",
     "FusekiServer",
-    "connect_fuseki",
     "find_java",
     "find_mvn",
     "fuseki_jar",
@@ -55,11 +51,11 @@ _DATASET_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 
 @dataclass(frozen=True)
 class FusekiServer:
-    """A running Fuseki server with one dataset; ``process`` is None when reusing a server."""
+    """A running Fuseki server with one dataset."""
 
     port: int
     dataset: str
-    process: subprocess.Popen[bytes] | None
+    process: subprocess.Popen[bytes]
 
     @property
     def base_url(self) -> str:
@@ -91,10 +87,9 @@ class FusekiServer:
     def stop(self) -> None:
         """Terminate the server cleanly and wait; kill it if it is still running after 20 s.
 
-        Does nothing for a reused server (``process`` is None) or one that has already stopped.
+        Does nothing for one that has already stopped.
         """
-        if self.process is not None:
-            stop_child(self.process, STOP_GRACE_SECONDS)
+        stop_child(self.process, STOP_GRACE_SECONDS)
 
 
 def find_java() -> str:
@@ -144,9 +139,9 @@ def fuseki_config(dataset: str) -> str:
     """A Fuseki configuration (Turtle) with one in-memory TDB2 dataset named ``dataset``."""
     _check_dataset(dataset)
     return f"""\
-PREFIX fuseki: <http://jena.apache.org/fuseki#>
-PREFIX rdf:    <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX tdb2:   <http://jena.apache.org/2016/tdb#>
+@prefix fuseki: <http://jena.apache.org/fuseki#> .
+@prefix rdf:    <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix tdb2:   <http://jena.apache.org/2016/tdb#> .
 
 [] rdf:type fuseki:Server .
 
@@ -247,26 +242,6 @@ def _wait_until_up(
         if time.monotonic() >= deadline:
             return f"Fuseki did not answer {server.ping_url} within {timeout:g} s"
         time.sleep(0.1)
-
-
-def connect_fuseki(*, port: int, dataset: str = "stewardgraph", timeout: float = 5) -> FusekiServer:
-    """Reuse a Fuseki server that is already running on 127.0.0.1:``port`` (not stopped by us).
-
-    Checks that the dataset answers a SPARQL ``ASK`` query; raises RuntimeError otherwise.
-    """
-    _check_dataset(dataset)
-    server = FusekiServer(port=port, dataset=dataset, process=None)
-    url = f"{server.query_url}?{urllib.parse.urlencode({'query': 'ASK {}'})}"
-    request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
-    try:
-        with OPENER.open(request, timeout=timeout) as response:
-            response.read()
-    except urllib.error.HTTPError as error:
-        error.close()
-        raise RuntimeError(f"{server.query_url} answered HTTP {error.code}") from None
-    except OSError as error:
-        raise RuntimeError(f"no Fuseki dataset at {server.query_url}: {error}") from None
-    return server
 
 
 def _check_dataset(dataset: str) -> None:
