@@ -58,6 +58,12 @@ def test_the_shipped_kept_files_read_and_rewrite_byte_for_byte(source: str) -> N
     assert path.stat().st_size < 1_000_000
 
 
+def test_another_sources_facts_are_refused(tmp_path: Path) -> None:
+    kept.write(tmp_path / "cdf.jsonl", IMPORTERS["cncf"].read(LANDSCAPE), MONTH)
+    with pytest.raises(ImportRefused, match=r"cdf\.jsonl, line 1: the facts of 'cncf', not of 'cdf'"):
+        kept.read(tmp_path / "cdf.jsonl")
+
+
 @pytest.mark.parametrize(("line", "message"), [
     ("not json", r"cncf\.jsonl, line 2: not JSON"),
     ('{"member": "Acme", "file": "f.yml", "kind": "vote"}', r"cncf\.jsonl, line 2: field 'tier' is missing"),

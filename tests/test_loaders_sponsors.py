@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from stewardgraph import Settings, StewardGraph
+from stewardgraph.loaders.imports import Report
 
 FIXTURE = Path(__file__).parent / "fixtures" / "imports" / "fossfoundation" / "good"
 CURATED = """
@@ -17,14 +18,19 @@ organizations:
 """
 
 
-def imported(tmp_path: Path) -> StewardGraph:
+def import_directory(tmp_path: Path, curated_text: str = CURATED) -> tuple[StewardGraph, Report]:
+    """The curated facts built, then the fixture directory imported into them."""
     curated = tmp_path / "curated"
     curated.mkdir()
-    (curated / "facts.yaml").write_text(CURATED)
+    (curated / "facts.yaml").write_text(curated_text)
     graph = StewardGraph(Settings(data_dir=tmp_path / "data", curated_dir=curated, imports=""))
     graph.build()
-    summary = graph.import_source("fossfoundation", FIXTURE, commit="f6befeef", as_of="2025-11")
-    (report,) = summary.reports
+    (report,) = graph.import_source("fossfoundation", FIXTURE, commit="f6befeef", as_of="2025-11").reports
+    return graph, report
+
+
+def imported(tmp_path: Path) -> StewardGraph:
+    graph, report = import_directory(tmp_path)
     assert report.ambiguous == [] and report.conflicts == []
     return graph
 
@@ -64,14 +70,9 @@ def test_sponsors_meet_the_organizations_they_are(tmp_path: Path) -> None:
 
 def test_a_domain_sponsor_does_not_take_a_namesake_with_a_domain_of_its_own(tmp_path: Path) -> None:
     """switch.com is not SWITCH of switch.ch; block.science is not Block of block.xyz."""
-    curated = tmp_path / "curated"
-    curated.mkdir()
-    (curated / "facts.yaml").write_text(CURATED.replace(
+    graph, report = import_directory(tmp_path, CURATED.replace(
         "  - {id: google, name: Google, kind: company, sources: [https://example.org/g]}",
         "  - {id: google, name: Google, kind: company, domains: [google.de], sources: [https://example.org/g]}"))
-    graph = StewardGraph(Settings(data_dir=tmp_path / "data", curated_dir=curated, imports=""))
-    graph.build()
-    (report,) = graph.import_source("fossfoundation", FIXTURE, commit="f6befeef", as_of="2025-11").reports
     assert "google.com" in report.new_sponsors
     sponsors = {r["sponsor"] for r in graph.run("foundation-sponsors", {"foundation": "NumFOCUS"}).rows}
     assert "google.com" in sponsors and "Google" not in sponsors
@@ -79,12 +80,7 @@ def test_a_domain_sponsor_does_not_take_a_namesake_with_a_domain_of_its_own(tmp_
 
 
 def test_new_sponsors_are_reported_and_fiscal_sponsorships_recorded(tmp_path: Path) -> None:
-    curated = tmp_path / "curated"
-    curated.mkdir()
-    (curated / "facts.yaml").write_text(CURATED)
-    graph = StewardGraph(Settings(data_dir=tmp_path / "data", curated_dir=curated, imports=""))
-    graph.build()
-    (report,) = graph.import_source("fossfoundation", FIXTURE, commit="f6befeef", as_of="2025-11").reports
+    graph, report = import_directory(tmp_path)
     assert {"posit.co", "snowflake.com", "aws.amazon.com", "moore.org"} <= set(report.new_sponsors)
     assert "bloomberg.com" not in report.new_sponsors and "google.com" not in report.new_sponsors
     numpy = graph.run("steward-at", {"project": "NumPy", "date": "2025-12-01"}).rows

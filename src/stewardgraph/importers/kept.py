@@ -153,6 +153,8 @@ def read(path: Path) -> Kept:
             raise ImportRefused(f"{where}: field {exc} is missing") from exc
         except (TypeError, ValueError) as exc:
             raise ImportRefused(f"{where}: {exc}") from exc
+    if head["source"] != path.stem:
+        raise ImportRefused(f"{path.name}, line 1: the facts of '{head['source']}', not of '{path.stem}'")
     result = ImportResult(head["source"], head["foundation"], upstream, tuple(projects), tuple(members),
                           tuple(problems), tuple(organizations), tuple(sponsorships))
     return Kept(result, as_of)
