@@ -128,7 +128,7 @@ def read(path: Path) -> Kept:
                 head = row
                 upstream = Upstream(**head["upstream"])
                 as_of = PartialDate.parse(head["as_of"])
-            elif "project" in row and "sponsorship" not in row:
+            elif "project" in row:
                 projects.append(_project(row))
             elif "member" in row:
                 members.append(ImportedMember(row["member"], row["tier"], _where(row), _date(row.get("joined")),
