@@ -165,6 +165,7 @@ def test_import_rewrites_the_kept_facts_and_reports_the_changes(tmp_path: Path) 
     second = runner.invoke(main, [*base, "import", "cncf", str(_changed_landscape(tmp_path)), "--commit", "bbb222",
                                   "--as-of", "2026-09", "--changes", str(changelog)], env=env)
     assert second.exit_code == 0, second.output
+    assert "cncf: 3 changes in stewardship since the kept version" in second.output  # as the README shows
     assert "+ project Newcomer (sandbox)" in second.output and "- project Brigade" in second.output
     assert "~ project Akri: sandbox → incubating on 2026-09-02" in second.output
     document = json.loads(changelog.read_text())
