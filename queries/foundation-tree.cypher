@@ -2,6 +2,5 @@
 MATCH (f:Foundation)
 OPTIONAL MATCH (f)-[:PART_OF]->(p)
 RETURN f.name AS foundation, p.name AS parent,
-       CASE WHEN p IS NULL THEN null WHEN EXISTS { (f)-[:HOSTED_BY]->(p) } THEN 'hosted-by' ELSE 'part-of' END AS relation,
        CASE f.founded_precision WHEN 'year' THEN toString(f.founded.year) WHEN 'month' THEN substring(toString(f.founded), 0, 7) ELSE toString(f.founded) END AS founded
 ORDER BY p IS NOT NULL, parent, foundation

@@ -5,8 +5,11 @@ OPTIONAL MATCH (e)-[:ABOUT]->(p:Project)
 OPTIONAL MATCH (e)-[:ABOUT]->(o:Organization)
 OPTIONAL MATCH (e)-[:FROM]->(f)
 OPTIONAL MATCH (e)-[:TO]->(t)
-WITH e, coalesce(p.name, o.name) AS project, f, t
+OPTIONAL MATCH (e)-[:ACQUIRED]->(a)
+OPTIONAL MATCH (f)-[:HAD_NAME]->(fn:FormerName) WHERE e.date < fn.end AND (fn.start IS NULL OR fn.start <= e.date)
+OPTIONAL MATCH (t)-[:HAD_NAME]->(tn:FormerName) WHERE e.date < tn.end AND (tn.start IS NULL OR tn.start <= e.date)
+WITH e, coalesce(p.name, o.name, a.name) AS project, f, t, fn, tn
 WHERE f IS NOT NULL OR t IS NOT NULL
 RETURN CASE e.date_precision WHEN 'year' THEN toString(e.date.year) WHEN 'month' THEN substring(toString(e.date), 0, 7) ELSE toString(e.date) END AS date,
-       project, e.type AS event_type, f.name AS from_steward, t.name AS to_steward
+       project, e.type AS event_type, coalesce(fn.name, f.name) AS from_steward, coalesce(tn.name, t.name) AS to_steward
 ORDER BY e.date, e.uri

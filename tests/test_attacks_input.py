@@ -34,8 +34,8 @@ ORG = "organizations:\n  - {id: acme, name: Acme, kind: company, founded: FOUNDE
 
 
 FOUNDATIONS = """organizations:
-  - {id: cncf, name: Cloud Native Computing Foundation, kind: foundation, aliases: [CNCF], sources: [https://example.org/c]}
-  - {id: apache-software-foundation, name: The Apache Software Foundation, kind: foundation, sources: [https://example.org/a]}
+  - {id: cncf, name: Cloud Native Computing Foundation, kind: foundation, aliases: [CNCF], sources: [{url: "https://example.org/c", kind: primary}]}
+  - {id: apache-software-foundation, name: The Apache Software Foundation, kind: foundation, sources: [{url: "https://example.org/a", kind: primary}]}
 """
 
 

@@ -59,7 +59,8 @@ def test_validate_loads_nothing(run) -> None:  # type: ignore[no-untyped-def]
 
 def test_named_query_as_json(built) -> None:  # type: ignore[no-untyped-def]
     out = built("query", "--name", "steward-at", "--param", "project=Widget", "--param", "date=2019", "--format", "json").output
-    assert json.loads(out) == [{"steward": "Acme Corp", "role": "owner", "since": "2015", "until": "2020-06-15"}]
+    assert json.loads(out) == [{"steward": "Acme Widgets", "role": "owner", "since": "2015", "until": "2020-06-15",
+                                 "organization": "https://w3id.org/stewardgraph/id/organization/acme"}]
 
 
 def test_named_query_as_csv_and_table(built) -> None:  # type: ignore[no-untyped-def]

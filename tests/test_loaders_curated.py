@@ -10,13 +10,14 @@ from stewardgraph.loaders.curated import is_spdx_id
 
 ORGS = """
 organizations:
-  - {id: acme, name: Acme, kind: company, sources: [https://example.org/a]}
+  - {id: acme, name: Acme, kind: company, sources: [{url: https://example.org/a, kind: primary}]}
   - {id: wf, name: Widget Foundation, kind: foundation, sources: [https://example.org/a]}
+  - {id: globex, name: Globex, kind: company, sources: [https://example.org/a]}
 """
 
 PROJECT = """
 projects:
-  - {id: widget, name: Widget, license: Apache-2.0, sources: [https://example.org/w]}
+  - {id: widget, name: Widget, license: Apache-2.0, sources: [{url: https://example.org/w, kind: primary}]}
 """
 
 
@@ -54,7 +55,7 @@ def test_unknown_top_level_key(graph: StewardGraph, write_yaml) -> None:  # type
 def test_malformed_or_impossible_date(graph: StewardGraph, write_yaml, date: str, message: str) -> None:  # type: ignore[no-untyped-def]
     text = PROJECT + f"""
 events:
-  - {{id: widget-given, type: donation, date: {date}, project: widget, from: acme, to: wf,
+  - {{id: widget-given, type: donation, date: {date}, date_kind: vote, project: widget, from: acme, to: wf,
      sources: [https://example.org/w]}}
 """
     found = problems(graph, write_yaml(orgs=ORGS, facts=text))
@@ -64,17 +65,17 @@ events:
 def test_reference_to_undefined_organization_and_project(graph: StewardGraph, write_yaml) -> None:  # type: ignore[no-untyped-def]
     text = PROJECT + """
 stewardships:
-  - {project: gadget, steward: globex, role: owner, start: 2019, sources: [https://example.org/w]}
+  - {project: gadget, steward: initech, role: owner, start: 2019, sources: [https://example.org/w]}
 """
     found = problems(graph, write_yaml(orgs=ORGS, facts=text))
     assert found == [
-        "facts.yaml: stewardships[0] (gadget / globex), field 'project': refers to undefined project 'gadget'",
-        "facts.yaml: stewardships[0] (gadget / globex), field 'steward': refers to undefined organization 'globex'",
+        "facts.yaml: stewardships[0] (gadget / initech), field 'project': refers to undefined project 'gadget'",
+        "facts.yaml: stewardships[0] (gadget / initech), field 'steward': refers to undefined organization 'initech'",
     ]
 
 
 def test_duplicate_id_across_files(graph: StewardGraph, write_yaml) -> None:  # type: ignore[no-untyped-def]
-    again = "organizations:\n  - {id: acme, name: Acme Again, kind: company, sources: [https://example.org/b]}\n"
+    again = "organizations:\n  - {id: acme, name: Acme Again, kind: company, sources: [{url: \"https://example.org/b\", kind: press}]}\n"
     found = problems(graph, write_yaml(orgs=ORGS, zmore=again))
     assert found == [
         "zmore.yaml: organizations[0] (id: acme), field 'id': duplicate organization 'acme', "
@@ -101,7 +102,7 @@ def test_source_must_be_a_url(graph: StewardGraph, write_yaml) -> None:  # type:
 def test_unknown_spdx_id(graph: StewardGraph, write_yaml) -> None:  # type: ignore[no-untyped-def]
     text = PROJECT.replace("Apache-2.0", "Apache 2") + """
 events:
-  - {id: widget-relicensed, type: relicensing, date: 2021, project: widget,
+  - {id: widget-relicensed, type: relicensing, date: 2021, date_kind: effective, project: widget,
      old_license: Apache-2.0, new_license: [BUSL-1.1, Made-Up-1.0], sources: [https://example.org/w]}
 """
     found = problems(graph, write_yaml(orgs=ORGS, facts=text))
@@ -116,7 +117,7 @@ def test_vocabularies_are_closed(graph: StewardGraph, write_yaml) -> None:  # ty
 stewardships:
   - {project: widget, steward: acme, role: landlord, start: 2019, sources: [https://example.org/w]}
 events:
-  - {id: widget-sold, type: sale, date: 2021, project: widget, sources: [https://example.org/w]}
+  - {id: widget-sold, type: sale, date: 2021, date_kind: vote, project: widget, sources: [https://example.org/w]}
 """
     found = problems(graph, write_yaml(orgs=ORGS, facts=text))
     assert len(found) == 2
@@ -127,16 +128,16 @@ events:
 def test_event_rules(graph: StewardGraph, write_yaml) -> None:  # type: ignore[no-untyped-def]
     text = PROJECT + """
 events:
-  - {id: widget-loop, type: donation, date: 2021, project: widget, from: acme, to: acme, sources: [https://example.org/w]}
-  - {id: widget-relicensed, type: relicensing, date: 2021, project: widget, sources: [https://example.org/w]}
-  - {id: nothing, type: merger, date: 2021, sources: [https://example.org/w]}
+  - {id: widget-loop, type: donation, date: 2021, date_kind: vote, project: widget, from: acme, to: acme, sources: [https://example.org/w]}
+  - {id: widget-relicensed, type: relicensing, date: 2021, date_kind: vote, project: widget, sources: [https://example.org/w]}
+  - {id: nothing, type: merger, date: 2021, date_kind: vote, sources: [https://example.org/w]}
 """
     found = problems(graph, write_yaml(orgs=ORGS, facts=text))
     assert found == [
         "facts.yaml: events[0] (id: widget-loop), field 'to': previous and next steward are the same",
+        "facts.yaml: events[2] (id: nothing), field 'project': an event needs a project or an organization",
         "facts.yaml: events[1] (id: widget-relicensed), field 'old_license': a relicensing needs it",
         "facts.yaml: events[1] (id: widget-relicensed), field 'new_license': a relicensing needs it",
-        "facts.yaml: events[2] (id: nothing), field 'project': an event needs a project or an organization",
     ]
 
 
@@ -151,7 +152,7 @@ def test_spdx_ids() -> None:
 
 
 def test_dissolved_before_founded(graph: StewardGraph, write_yaml) -> None:  # type: ignore[no-untyped-def]
-    text = "organizations:\n  - {id: gone, name: Gone, kind: other, founded: 2010, dissolved: 2009-05, sources: [https://example.org/g]}\n"
+    text = "organizations:\n  - {id: gone, name: Gone, kind: other, founded: 2010, dissolved: 2009-05, sources: [{url: \"https://example.org/g\", kind: primary}]}\n"
     assert problems(graph, write_yaml(orgs=text)) == ["orgs.yaml: organizations[0] (id: gone), field 'dissolved': 2009-05 is before founded 2010"]
 
 
@@ -162,5 +163,143 @@ def test_a_source_has_one_title(graph: StewardGraph, write_yaml) -> None:  # typ
 """
     assert problems(graph, write_yaml(facts=text)) == [
         "facts.yaml: projects[1] (id: b), field 'sources.0.title': https://example.org/s has title 'Two' here "
-        "but 'One' in facts.yaml: projects[0] (id: a)"
+        "but 'One' in facts.yaml: projects[0] (id: a)",
+        "facts.yaml: projects[0] (id: a), field 'sources.0.kind': https://example.org/s gives no kind anywhere: "
+        "primary, press or secondary",
+    ]
+
+
+# -- the modelling rule (data/README.md) ---------------------------------------------------------
+
+OWNED = PROJECT + """
+stewardships:
+  - {project: widget, steward: acme, role: owner, start: 2015, end: 2020-06-15, sources: [https://example.org/w]}
+"""
+
+
+def test_every_event_gives_its_date_kind(graph: StewardGraph, write_yaml) -> None:  # type: ignore[no-untyped-def]
+    text = PROJECT + "events:\n  - {id: made, type: creation, date: 2015, project: widget, to: acme, sources: [https://example.org/w]}\n"
+    assert problems(graph, write_yaml(orgs=ORGS, facts=text)) == [
+        "facts.yaml: events[0] (id: made), field 'date_kind': is required"]
+
+
+def test_every_url_gives_its_kind_once(graph: StewardGraph, write_yaml) -> None:  # type: ignore[no-untyped-def]
+    text = """projects:
+  - {id: a, name: A, sources: [https://example.org/s]}
+  - {id: b, name: B, sources: [{url: "https://example.org/s", kind: primary}, https://example.org/t]}
+  - {id: c, name: C, sources: [{url: "https://example.org/t", kind: press}, {url: "https://example.org/s", kind: press}]}
+"""
+    assert problems(graph, write_yaml(facts=text)) == [
+        "facts.yaml: projects[2] (id: c), field 'sources.1.kind': https://example.org/s has kind 'press' here "
+        "but 'primary' in facts.yaml: projects[1] (id: b)"]
+
+
+def test_hosted_by_is_retired_for_part_of(graph: StewardGraph, write_yaml) -> None:  # type: ignore[no-untyped-def]
+    text = ORGS + "  - {id: sub, name: Sub Foundation, kind: foundation, hosted_by: wf, sources: [https://example.org/a]}\n"
+    [found] = problems(graph, write_yaml(orgs=text))
+    assert found.startswith("orgs.yaml: organizations[3] (id: sub), field 'hosted_by': hosted_by is retired: "
+                            "a directed fund or sub-foundation is part_of its parent")
+
+
+@pytest.mark.parametrize(
+    ("event", "message"),
+    [
+        ("{id: given, type: donation, date: 2020-06-15, date_kind: vote, project: widget, to: wf}",
+         "events[0] (id: given), field 'from': a donation needs it: a donation names the owner that gives the "
+         "project (from) and the foundation (to)"),
+        ("{id: given, type: incubation, date: 2018, date_kind: vote, project: widget, to: wf}",
+         "events[0] (id: given), field 'from': the project had an owner (acme) on 2018; name it"),
+        ("{id: given, type: acceptance, date: 2019-03, date_kind: vote, project: widget, to: wf}",
+         "events[0] (id: given), field 'type': the project had an owner (acme) on 2019-03: that is a donation "
+         "(from: acme), or an incubation with from"),
+        ("{id: given, type: donation, date: 2020-06-15, date_kind: vote, project: widget, from: globex, to: wf}",
+         "events[0] (id: given), field 'from': 'globex' did not own the project on 2020-06-15; acme did"),
+        ("{id: moved, type: transfer, date: 2019, date_kind: vote, project: widget, to: wf}",
+         "events[0] (id: moved), field 'from': a transfer needs it: a transfer names both companies (from, to)"),
+        ("{id: bought, type: acquisition, date: 2019, date_kind: effective, project: widget, acquired: acme, to: wf}",
+         "events[0] (id: bought), field 'project': an acquisition is of a company (acquired); its projects pass "
+         "through the owner stewardships, or a transfer moves one project"),
+        ("{id: renamed, type: renaming, date: 2019, date_kind: effective, organization: acme, old_name: Acme, "
+         "new_name: Acme, forked_from: widget}",
+         "events[0] (id: renamed), field 'forked_from': only a fork gives it, not a renaming"),
+    ],
+)
+def test_events_follow_the_modelling_rule(graph: StewardGraph, write_yaml, event: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    found = problems(graph, write_yaml(orgs=ORGS, facts=OWNED + f"events:\n  - {{{event[1:-1]}, sources: [https://example.org/w]}}\n"))
+    assert f"facts.yaml: {message}" in found
+
+
+def test_a_project_without_an_owner_is_accepted(graph: StewardGraph, write_yaml) -> None:  # type: ignore[no-untyped-def]
+    text = OWNED + """events:
+  - {id: voted-in, type: acceptance, date: 2021, date_kind: vote, project: widget, to: wf, sources: [https://example.org/w]}
+  - {id: given, type: donation, date: 2020-06-15, date_kind: vote, project: widget, from: acme, to: wf, sources: [https://example.org/w]}
+"""
+    assert graph.validate(write_yaml(orgs=ORGS, facts=text)).total_triples > 0
+
+
+def test_an_acquisition_moves_the_stewardships_of_the_company_bought(graph: StewardGraph, write_yaml) -> None:  # type: ignore[no-untyped-def]
+    orgs = ORGS + "  - {id: bigco, name: BigCo, kind: company, sources: [https://example.org/a]}\n"
+    acquisition = """events:
+  - {id: bigco-buys-acme, type: acquisition, date: 2018-04, date_kind: effective, acquired: acme, to: bigco,
+     sources: [https://example.org/w]}
+"""
+    found = problems(graph, write_yaml(orgs=orgs, facts=OWNED + acquisition))
+    assert found == ["facts.yaml: stewardships[0] (widget / acme), field 'end': acme owned 'widget' past its acquisition "
+                     "by bigco (bigco-buys-acme, 2018-04): end it on 2018-04"]
+    ended = OWNED.replace("end: 2020-06-15", "end: 2018-04") + acquisition
+    found = problems(graph, write_yaml(orgs=orgs, facts=ended))
+    assert found == ["facts.yaml: events[0] (id: bigco-buys-acme), field 'to': 'widget' passed to bigco on 2018-04: "
+                     "add its owner stewardship starting 2018-04"]
+    handed = ended.replace("stewardships:\n", "stewardships:\n  - {project: widget, steward: bigco, role: owner, "
+                           "start: 2018-04, sources: [https://example.org/w]}\n")
+    assert graph.validate(write_yaml(orgs=orgs, facts=handed)).total_triples > 0
+
+
+def test_renamings_chain_to_the_current_name(graph: StewardGraph, write_yaml) -> None:  # type: ignore[no-untyped-def]
+    text = PROJECT + """events:
+  - {id: r1, type: renaming, date: 2010, date_kind: effective, organization: acme, old_name: Acme Tools,
+     new_name: Acme Widgets, sources: [https://example.org/w]}
+  - {id: r2, type: renaming, date: 2015, date_kind: effective, organization: acme, old_name: Acme Gadgets,
+     new_name: Acme Ltd, sources: [https://example.org/w]}
+"""
+    assert problems(graph, write_yaml(orgs=ORGS, facts=text)) == [
+        "facts.yaml: events[1] (id: r2), field 'old_name': 'Acme Gadgets' is not the name the previous renaming gave "
+        "(r1: 'Acme Widgets')",
+        "facts.yaml: events[1] (id: r2), field 'new_name': the last renaming gives 'Acme Ltd', but the organization's "
+        "name is 'Acme'",
+    ]
+
+
+def test_a_name_belongs_to_one_entity(graph: StewardGraph, write_yaml) -> None:  # type: ignore[no-untyped-def]
+    orgs = ORGS + """  - {id: airbnb, name: Airbnb, kind: company, aliases: [Airbnb, Inc.], sources: [https://example.org/a]}
+  - {id: acme-two, name: ACME Holdings, kind: company, aliases: [acme], sources: [https://example.org/a]}
+"""
+    assert problems(graph, write_yaml(orgs=orgs)) == [
+        "orgs.yaml: organizations[3] (id: airbnb), field 'aliases': 'Inc.' is a legal form or a generic word, not a name",
+        "orgs.yaml: organizations[4] (id: acme-two), field 'aliases': 'acme' is also a name of orgs.yaml: "
+        "organizations[0] (id: acme); a name belongs to one organization",
+    ]
+
+
+def test_a_former_name_is_a_name_too(graph: StewardGraph, write_yaml) -> None:  # type: ignore[no-untyped-def]
+    orgs = ORGS + "  - {id: old-acme, name: Acme Tools, kind: company, sources: [https://example.org/a]}\n"
+    text = PROJECT + """events:
+  - {id: r1, type: renaming, date: 2010, date_kind: effective, organization: acme, old_name: Acme Tools,
+     new_name: Acme, sources: [https://example.org/w]}
+"""
+    found = problems(graph, write_yaml(orgs=orgs, facts=text))
+    assert found == ["orgs.yaml: organizations[3] (id: old-acme), field 'name': 'Acme Tools' is also a name of "
+                     "orgs.yaml: organizations[0] (id: acme); a name belongs to one organization"]
+
+
+def test_tracking_parameters_and_moving_listings_are_not_sources(graph: StewardGraph, write_yaml) -> None:  # type: ignore[no-untyped-def]
+    text = """projects:
+  - {id: a, name: A, sources: [{url: "https://example.org/news?id=3&utm_source=rss", kind: press}]}
+  - {id: b, name: B, sources: [{url: "https://example.org/blog/page/536", kind: primary}]}
+"""
+    assert problems(graph, write_yaml(facts=text)) == [
+        "facts.yaml: projects[0] (id: a), field 'sources.0.url': https://example.org/news?id=3&utm_source=rss: "
+        "a tracking parameter; cite the URL without it",
+        "facts.yaml: projects[1] (id: b), field 'sources.0.url': https://example.org/blog/page/536: "
+        "a listing whose content moves; cite the page that states the fact",
     ]

@@ -16,16 +16,17 @@ from stewardgraph.loaders.imports import norm, url_key
 FIXTURES = Path(__file__).parent / "fixtures" / "imports"
 CURATED = """
 organizations:
-  - {id: cncf, name: Cloud Native Computing Foundation, kind: foundation, aliases: [CNCF], sources: [https://example.org/cncf]}
-  - {id: alibaba, name: Alibaba Cloud, kind: company, sources: [https://example.org/alibaba]}
-  - {id: google, name: Google, kind: company, sources: [https://example.org/google]}
+  - {id: cncf, name: Cloud Native Computing Foundation, kind: foundation, aliases: [CNCF], sources: [{url: "https://example.org/cncf", kind: primary}]}
+  - {id: alibaba, name: Alibaba Cloud, kind: company, sources: [{url: "https://example.org/alibaba", kind: primary}]}
+  - {id: google, name: Google, kind: company, sources: [{url: "https://example.org/google", kind: primary}]}
 projects:
-  - {id: kubernetes, name: Kubernetes, repository: "https://github.com/kubernetes/kubernetes", sources: [https://example.org/k8s]}
+  - {id: kubernetes, name: Kubernetes, repository: "https://github.com/kubernetes/kubernetes", sources: [{url: "https://example.org/k8s", kind: primary}]}
 stewardships:
   - {project: kubernetes, steward: google, role: owner, start: 2014, end: 2016-03, sources: [https://example.org/k8s]}
   - {project: kubernetes, steward: cncf, role: host-foundation, start: 2016-03, sources: [https://example.org/k8s]}
 events:
-  - {id: k8s-graduates, type: graduation, date: GRADUATION, project: kubernetes, sources: [https://example.org/k8s]}
+  - {id: k8s-graduates, type: graduation, date: GRADUATION, date_kind: announcement, project: kubernetes, to: cncf,
+     sources: [https://example.org/k8s]}
 """
 
 
@@ -57,7 +58,7 @@ def test_import_matches_curated_entities_and_adds_the_rest(tmp_path: Path) -> No
     assert [(r["date"], r["event_type"]) for r in history] == [("2016-03-10", "incubation"), ("2018-03-06", "graduation")]
     brigade = graph.run("project-history", {"project": "Brigade"}).rows
     assert [(r["date"], r["event_type"], r["from_steward"], r["to_steward"]) for r in brigade] == [
-        ("2019-03-12", "acceptance", None, "Cloud Native Computing Foundation"),
+        ("2019-03-12", "incubation", None, "Cloud Native Computing Foundation"),  # it entered the sandbox
         ("2022-06-14", "archival", "Cloud Native Computing Foundation", None),
     ]
     assert "https://github.com/cncf/landscape/blob/abc123/landscape.yml" in history[0]["sources"]
@@ -121,6 +122,29 @@ def test_build_includes_configured_importers(tmp_path: Path) -> None:
     assert "cncf import" in [f.file for f in summary.files]
     graphs = [r["graph"] for r in built.stats()["graphs"].rows]
     assert "https://w3id.org/stewardgraph/graph/import/cncf" in graphs
+    built.close()
+
+
+def test_a_precise_imported_date_refines_a_coarse_curated_one(tmp_path: Path) -> None:
+    graph = graph_with(tmp_path, graduation="2018")
+    settings = graph.settings.model_copy(update={"imports": "cncf", "import_dir": tmp_path / "snapshots"})
+    (tmp_path / "snapshots").mkdir()
+    (tmp_path / "snapshots" / "cncf_landscape.yml").write_text((FIXTURES / "cncf" / "landscape.yml").read_text())
+    built = StewardGraph(settings)
+    report = built.build().reports[0]
+    assert report.conflicts == []
+    assert sorted(str(r) for r in report.refinements if r.refines) == [
+        "event of 'kubernetes' (graduation): 2018 refined to 2018-03-06",
+        "stewardship of 'kubernetes' (cncf): 2016-03 refined to 2016-03-10",
+    ]
+    history = built.run("project-history", {"project": "Kubernetes"}).rows
+    graduation = next(r for r in history if r["event_type"] == "graduation")
+    assert graduation["date"] == "2018-03-06"  # the precise date, citing both sources
+    curated, imported = sorted(graduation["sources"].split())
+    assert curated == "https://example.org/k8s" and imported.startswith("https://github.com/cncf/landscape/blob/")
+    [host] = built.run("steward-at", {"project": "Kubernetes", "date": "2016-03-10"}).rows
+    assert (host["steward"], host["since"]) == ("Cloud Native Computing Foundation", "2016-03-10")
+    assert built.run("steward-at", {"project": "Kubernetes", "date": "2016-03-09"}).rows[0]["steward"] == "Google"
     built.close()
 
 

@@ -11,10 +11,10 @@ from stewardgraph.loaders.imports import Report
 FIXTURE = Path(__file__).parent / "fixtures" / "imports" / "fossfoundation" / "good"
 CURATED = """
 organizations:
-  - {id: numfocus, name: NumFOCUS, kind: foundation, homepage: "https://numfocus.org/", sources: [https://example.org/nf]}
-  - {id: google, name: Google, kind: company, sources: [https://example.org/g]}
-  - {id: bloomberg, name: Bloomberg, kind: company, domains: [bloomberg.com], sources: [https://example.org/b]}
-  - {id: spi-curated, name: Software in the Public Interest, kind: foundation, aliases: [SPI], sources: [https://example.org/spi]}
+  - {id: numfocus, name: NumFOCUS, kind: foundation, homepage: "https://numfocus.org/", sources: [{url: "https://example.org/nf", kind: primary}]}
+  - {id: google, name: Google, kind: company, sources: [{url: "https://example.org/g", kind: primary}]}
+  - {id: bloomberg, name: Bloomberg, kind: company, domains: [bloomberg.com], sources: [{url: "https://example.org/b", kind: primary}]}
+  - {id: spi-curated, name: Software in the Public Interest, kind: foundation, aliases: [SPI], sources: [{url: "https://example.org/spi", kind: primary}]}
 """
 
 
@@ -71,8 +71,8 @@ def test_sponsors_meet_the_organizations_they_are(tmp_path: Path) -> None:
 def test_a_domain_sponsor_does_not_take_a_namesake_with_a_domain_of_its_own(tmp_path: Path) -> None:
     """switch.com is not SWITCH of switch.ch; block.science is not Block of block.xyz."""
     graph, report = import_directory(tmp_path, CURATED.replace(
-        "  - {id: google, name: Google, kind: company, sources: [https://example.org/g]}",
-        "  - {id: google, name: Google, kind: company, domains: [google.de], sources: [https://example.org/g]}"))
+        '  - {id: google, name: Google, kind: company, sources: [{url: "https://example.org/g", kind: primary}]}',
+        '  - {id: google, name: Google, kind: company, domains: [google.de], sources: [{url: "https://example.org/g", kind: primary}]}'))
     assert "google.com" in report.new_sponsors
     sponsors = {r["sponsor"] for r in graph.run("foundation-sponsors", {"foundation": "NumFOCUS"}).rows}
     assert "google.com" in sponsors and "Google" not in sponsors
@@ -84,7 +84,8 @@ def test_new_sponsors_are_reported_and_fiscal_sponsorships_recorded(tmp_path: Pa
     assert {"posit.co", "snowflake.com", "aws.amazon.com", "moore.org"} <= set(report.new_sponsors)
     assert "bloomberg.com" not in report.new_sponsors and "google.com" not in report.new_sponsors
     numpy = graph.run("steward-at", {"project": "NumPy", "date": "2025-12-01"}).rows
-    assert numpy == [{"steward": "NumFOCUS", "role": "fiscal-sponsor", "since": "2025-11", "until": None}]
+    assert numpy == [{"steward": "NumFOCUS", "role": "fiscal-sponsor", "since": "2025-11", "until": None,
+                      "organization": "https://w3id.org/stewardgraph/id/organization/numfocus"}]
     graph.close()
 
 

@@ -37,7 +37,7 @@ def test_nodes_carry_uri_name_dates_and_precision(loaded: StewardGraph) -> None:
     assert relicensed.properties["date"] == dt.date(2021, 3, 1) and relicensed.properties["date_precision"] == "month"
     acme = nodes["https://w3id.org/stewardgraph/id/organization/acme"]
     assert acme.labels == {"Resource", "Organization", "Company"}
-    assert acme.properties == {"uri": acme.uri, "name": "Acme Corp", "aliases": ["Acme"]}
+    assert acme.properties == {"uri": acme.uri, "name": "Acme Corp", "aliases": ["Acme", "Acme Widgets"]}
     assert nodes["http://spdx.org/licenses/BUSL-1.1"].properties["name"] == "BUSL-1.1"
     assert all(n.properties.get("uri") and n.properties.get("name") for n in nodes.values())
 

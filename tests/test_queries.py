@@ -15,7 +15,7 @@ from stewardgraph.resources import resource_dir
 
 CONTRACT = {
     "project-history": ["date", "event_type", "from_steward", "to_steward", "sources"],
-    "steward-at": ["steward", "role", "since", "until"],
+    "steward-at": ["steward", "role", "since", "until", "organization"],
     "foundation-projects": ["project", "host", "since", "until"],
     "foundation-members": ["member", "tier", "since", "until"],
     "transfers": ["date", "project", "event_type", "from_steward", "to_steward"],
@@ -52,7 +52,7 @@ def test_catalogue_has_the_contract_and_more(graph: StewardGraph) -> None:
 def test_project_history(loaded: StewardGraph) -> None:
     found = rows(loaded, "project-history", project="widget")
     assert [(r["date"], r["event_type"], r["from_steward"], r["to_steward"]) for r in found] == [
-        ("2015", "creation", None, "Acme Corp"),
+        ("2015", "creation", None, "Acme Widgets"),  # its name before the renaming of 2019-05-01
         ("2020-06-15", "donation", "Acme Corp", "Widget Foundation"),
     ]
     assert found[1]["sources"] == "https://example.org/widget https://example.org/widget-donation"  # sorted
@@ -66,11 +66,22 @@ def test_project_history(loaded: StewardGraph) -> None:
         ("widget", "2020-06-15", [("Widget Foundation", "host-foundation", "2020-06-15", None)]),
         ("widget", "2014", []),
         ("gadget", "2018-03", [("Globex", "owner", "2018-03", "2019-01-10")]),
+        ("widget", "2019-04-30", [("Acme Widgets", "owner", "2015", "2020-06-15")]),  # the name in force then
     ],
 )
 def test_steward_at(loaded: StewardGraph, project: str, date: str, expected: list[tuple[Any, ...]]) -> None:
     found = rows(loaded, "steward-at", project=project, date=date)
     assert [(r["steward"], r["role"], r["since"], r["until"]) for r in found] == expected
+
+
+def test_a_steward_named_as_it_was_is_the_same_organization(loaded: StewardGraph) -> None:
+    [then] = rows(loaded, "steward-at", project="widget", date="2016")
+    [now] = rows(loaded, "steward-at", project="widget", date="2020-01-01")
+    assert (then["steward"], now["steward"]) == ("Acme Widgets", "Acme Corp")
+    assert then["organization"] == now["organization"] == "https://w3id.org/stewardgraph/id/organization/acme"
+    assert [r["member"] for r in rows(loaded, "foundation-members", foundation="Widget Foundation")] == ["Globex", "Acme Corp"]
+    # every name it ever had finds it
+    assert [r["steward"] for r in rows(loaded, "steward-at", project="gizmo", date="2018")] == ["Acme Widgets"]
 
 
 def test_steward_at_defaults_to_today(loaded: StewardGraph) -> None:
@@ -131,10 +142,10 @@ def test_relicensing_forks(loaded: StewardGraph) -> None:
 
 
 def test_foundation_tree(loaded: StewardGraph) -> None:
-    assert [(r["foundation"], r["parent"], r["relation"]) for r in rows(loaded, "foundation-tree")] == [
-        ("Umbrella Foundation", None, None),
-        ("Cloud Foundation", "Umbrella Foundation", "part-of"),
-        ("Widget Foundation", "Umbrella Foundation", "hosted-by"),
+    assert [(r["foundation"], r["parent"]) for r in rows(loaded, "foundation-tree")] == [
+        ("Umbrella Foundation", None),
+        ("Cloud Foundation", "Umbrella Foundation"),
+        ("Widget Foundation", "Umbrella Foundation"),
     ]
 
 

@@ -73,7 +73,7 @@ def test_persistent_store_survives_reopening(disk_settings: Settings) -> None:
     first.build()
     first.close()
     again = StewardGraph(disk_settings)
-    assert [r["steward"] for r in again.run("steward-at", {"project": "widget", "date": "2016"}).rows] == ["Acme Corp"]
+    assert [r["steward"] for r in again.run("steward-at", {"project": "widget", "date": "2016"}).rows] == ["Acme Widgets"]
     again.close()
 
 
@@ -95,7 +95,7 @@ def test_failed_build_leaves_previous_graph_queryable(disk_settings: Settings, w
 def test_rebuild_replaces_the_graph(disk_settings: Settings, write_yaml) -> None:  # type: ignore[no-untyped-def]
     graph = StewardGraph(disk_settings)
     graph.build()
-    small = write_yaml(only="organizations:\n  - {id: solo, name: Solo, kind: company, sources: [https://example.org/s]}\n")
+    small = write_yaml(only="organizations:\n  - {id: solo, name: Solo, kind: company, sources: [{url: \"https://example.org/s\", kind: primary}]}\n")
     graph.build(small)
     assert graph.query("ASK { ?p a sg:Project }") is False
     assert graph.query("ASK { ?o rdfs:label 'Solo' }") is True

@@ -114,7 +114,8 @@ def test_republishing_replaces_the_graphs(published: FusekiServer, tmp_path: Pat
 def test_the_service_runs_over_the_remote_backend(published: FusekiServer) -> None:
     with TestClient(create_app(remote_settings(published))) as client:
         response = client.get("/queries/steward-at", params={"project": "widget", "date": "2016"})
-        assert response.json()["rows"] == [{"steward": "Acme Corp", "role": "owner", "since": "2015", "until": "2020-06-15"}]
+        assert response.json()["rows"] == [{"steward": "Acme Widgets", "role": "owner", "since": "2015", "until": "2020-06-15",
+                                            "organization": "https://w3id.org/stewardgraph/id/organization/acme"}]
         sparql = client.get("/sparql", params={"query": "ASK { ?p a <https://w3id.org/stewardgraph/ns#Project> }"})
         assert sparql.json()["boolean"] is True
         assert client.get("/projects/widget").json()["timeline"][0]["steward"]["id"] == "acme"

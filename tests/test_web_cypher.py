@@ -74,7 +74,9 @@ def test_cli_backend_neo4j(synced: StewardGraph) -> None:
              "STEWARDGRAPH_NEO4J_PASSWORD": settings.neo4j_password.get_secret_value()},
     )
     assert result.exit_code == 0, result.stderr
-    assert result.output.splitlines() == ["steward,role,since,until", "Acme Corp,owner,2015,2020-06-15"]
+    assert result.output.splitlines() == [  # in 2016 Acme was named Acme Widgets
+        "steward,role,since,until,organization",
+        "Acme Widgets,owner,2015,2020-06-15,https://w3id.org/stewardgraph/id/organization/acme"]
 
 
 def test_with_neo4j_down_sparql_answers_and_cypher_paths_are_503(served_dir: Path) -> None:

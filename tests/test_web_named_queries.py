@@ -31,7 +31,7 @@ def test_catalogue(client: TestClient) -> None:
     assert {name for name, _ in CALLS} == {name for name, q in queries.items() if not q["internal"]}
     assert {"project-list", "resolve-name", "describe"} <= {name for name, q in queries.items() if q["internal"]}
     steward_at = queries["steward-at"]
-    assert steward_at["columns"] == ["steward", "role", "since", "until"]
+    assert steward_at["columns"] == ["steward", "role", "since", "until", "organization"]
     assert steward_at["parameters"] == [
         {"name": "project", "type": "project", "required": True, "default": None,
          "description": "Id, name or alias of the project"},

@@ -18,8 +18,9 @@ from stewardgraph.errors import ImportRefused, StewardGraphError, StoreError, Va
 from stewardgraph.importers import ImportResult, kept
 from stewardgraph.importing import ImportSpec, build_spec, kept_path, run_imports
 from stewardgraph.importing import spec as import_spec
+from stewardgraph.loaders.rules import Figures, check_figures, figures
 from stewardgraph.loaders.curated import CuratedData, check_records, curated_files, read_curated
-from stewardgraph.loaders.imports import Known, Report, known_from
+from stewardgraph.loaders.imports import Known, Report, known_from, refine
 from stewardgraph.loaders.rdf import RdfBuild, file_graph, import_graph, to_rdf
 from stewardgraph.rdfgraph import rdflib_graph
 from stewardgraph.records import PartialDate
@@ -45,12 +46,14 @@ class BuildSummary:
     reports: list[Report] = field(default_factory=list)
     dropped_imports: list[str] = field(default_factory=list)  # imported before, not by this build
     changes: list[kept.Changes] = field(default_factory=list)  # an import's, against the facts kept before
+    figures: Figures | None = None  # what the curated data covers
 
 
 @dataclass(frozen=True)
 class Compiled:
     build: RdfBuild
     reports: list[Report]
+    figures: Figures | None = None  # the curated data's, when a build read it
 
 
 
@@ -66,6 +69,9 @@ def compile_data(
     step(f"reading {len(files)} curated files")
     vocab = graph.ontology.vocabularies
     data = read_curated(files, vocab)
+    coverage = figures(data.records)
+    if problems := check_figures(coverage):
+        raise ValidationFailed(problems)
     reports: list[Report] = []
     if imports:
         known = Known()
@@ -75,6 +81,7 @@ def compile_data(
             located, found, _ = run_imports(graph.settings, [item], known)
             data.records.extend(located)
             reports += found
+        refine(data.records, [r for report in reports for r in report.refinements])
         problems = check_records(data.records, vocab)
         if problems:
             raise ValidationFailed(problems)
@@ -84,7 +91,7 @@ def compile_data(
     from stewardgraph.validation import check_shapes  # pyshacl is slow to import
 
     check_shapes(build, graph.ontology.shapes)
-    return Compiled(build, reports)
+    return Compiled(build, reports, coverage)
 
 
 def validate(graph: StewardGraph, paths: Iterable[Path] | None, progress: Progress | None) -> BuildSummary:
@@ -210,4 +217,4 @@ def summary(compiled: Compiled) -> BuildSummary:
         graph = URIRef(item.graph) if item.graph else file_graph(item.file)
         counts[(item.file.name, graph)] = counts.get((item.file.name, graph), 0) + 1
     files = [FileSummary(name, records, len(build.graph(graph))) for (name, graph), records in sorted(counts.items())]
-    return BuildSummary(files, len(build), compiled.reports)
+    return BuildSummary(files, len(build), compiled.reports, figures=compiled.figures)

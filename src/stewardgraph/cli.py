@@ -69,23 +69,33 @@ def _print_summary(summary: BuildSummary, verb: str) -> None:
     for item in summary.files:
         table.add_row(item.file, str(item.records), str(item.triples))
     Console().print(table)
+    if summary.figures is not None:
+        f = summary.figures
+        span = f", {f.years[0]}-{f.years[1]}" if f.years else ""
+        kinds = ", ".join(f"{count} {kind}" for kind, count in f.sources.items())
+        Console().print(f"curated: {f.events} events{span}, {f.foundations} foundations; "
+                        f"{f.primary_events} events ({f.primary_share:.0%}) cite a primary source; "
+                        f"source URLs: {kinds}", markup=False, highlight=False)
     if summary.dropped_imports:
         names = ", ".join(summary.dropped_imports)
         err.print(f"[yellow]note: the previous graph held imported data ({names}) that this build left out; "
                   f"set STEWARDGRAPH_IMPORTS (or --imports) to keep it[/yellow]")
     if summary.reports:
         report = RichTable(title="merge report")
-        for column in ("source", "matched", "created", "ambiguous", "conflicts", "bad records", "new sponsors"):
+        for column in ("source", "matched", "created", "ambiguous", "conflicts", "refined", "bad records",
+                       "new sponsors"):
             report.add_column(column, justify="left" if column == "source" else "right")
         for r in summary.reports:
             report.add_row(r.source, str(r.matched), str(r.created), str(len(r.ambiguous)), str(len(r.conflicts)),
-                           str(len(r.problems)), str(len(r.new_sponsors)))
+                           str(sum(x.refines for x in r.refinements)), str(len(r.problems)), str(len(r.new_sponsors)))
         Console().print(report)
         for r in summary.reports:
             for line in r.ambiguous:
                 err.print(f"{r.source}: ambiguous: {line}", markup=False, highlight=False)
             for line in r.conflicts:
                 err.print(f"{r.source}: conflict: {line}", markup=False, highlight=False)
+            for refined in (x for x in r.refinements if x.refines):
+                err.print(f"{r.source}: refined: {refined}", markup=False, highlight=False)
             for line in r.problems:
                 err.print(f"{r.source}: bad record: {line}", markup=False, highlight=False)
             if r.new_sponsors:

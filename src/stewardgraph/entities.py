@@ -148,11 +148,11 @@ def organization(graph: StewardGraph, iri: ox.NamedNode) -> dict[str, Any]:
         "homepage": first["homepage"],
         "founded": first["founded"],
         "parents": [
-            {**(ref(r["parent"], r["parent_name"], "organization") or {}), "relation": r["relation"]}
+            ref(r["parent"], r["parent_name"], "organization")
             for r in mine if r["parent"] is not None
         ],
         "children": [
-            {**(ref(r["o"], r["name"], "organization") or {}), "relation": r["relation"]}
+            ref(r["o"], r["name"], "organization")
             for r in graph.run("organization-children", {"organization": iri}).rows
         ],
         "projects": [

@@ -22,6 +22,7 @@ class Vocabularies:
     roles: dict[str, URIRef]
     tiers: dict[str, URIRef]
     date_kinds: dict[str, URIRef]
+    source_kinds: dict[str, URIRef]
 
 
 @dataclass(frozen=True)
@@ -46,5 +47,6 @@ class Ontology:
             roles=scheme(SG.StewardRoles),
             tiers=scheme(SG.MembershipTiers),
             date_kinds=scheme(SG.DateKinds),
+            source_kinds=scheme(SG.SourceKinds),
         )
         return cls(graph, shapes, vocabularies)

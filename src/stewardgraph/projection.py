@@ -34,12 +34,12 @@ LABELS = {
     SG + "Sponsorship": "Sponsorship",
     SG + "StewardshipEvent": "Event",
     SG + "Source": "Source",
+    SG + "FormerName": "FormerName",
 }
 LICENSE_LABEL = "License"
 
 # predicate -> (relationship type, reversed?) ; reversed relationships point from object to subject
 RELATIONSHIPS: dict[str, tuple[str, bool]] = {
-    SG + "hostedBy": ("HOSTED_BY", False),
     "http://www.w3.org/ns/org#subOrganizationOf": ("PART_OF", False),
     SG + "project": ("ABOUT", False),
     SG + "aboutOrganization": ("ABOUT", False),
@@ -56,6 +56,9 @@ RELATIONSHIPS: dict[str, tuple[str, bool]] = {
     SG + "forkOf": ("FORK_OF", False),
     SG + "promptedBy": ("PROMPTED_BY", False),
     SG + "mergedOrganization": ("MERGED", False),
+    SG + "acquired": ("ACQUIRED", False),
+    SG + "formerName": ("HAD_NAME", False),
+    "http://www.w3.org/ns/prov#wasInvalidatedBy": ("ENDED_BY", False),
     SG + "source": ("CITES", False),
     SG + "license": ("LICENSED_AS", False),
     SG + "oldLicense": ("OLD_LICENSE", False),
@@ -88,6 +91,9 @@ PROPERTIES = {
     SG + "publisher": "publisher",
     SG + "accessed": "accessed",
     SG + "dateKind": "date_kind",
+    SG + "sourceKind": "kind",
+    SG + "oldName": "old_name",
+    SG + "newName": "new_name",
     SG + "webDomain": "domains",
     SG + "fiscalHosting": "fiscal_hosting",
     "https://schema.org/legalName": "legal_name",

@@ -64,6 +64,15 @@ class PartialDate:
         """The first calendar day the date covers, for comparing dates of mixed precision."""
         return dt.date(self.year, self.month or 1, self.day or 1)
 
+    def last_day(self) -> dt.date:
+        """The last calendar day the date covers: 2013 ends on 2013-12-31, 2024-02 on 2024-02-29."""
+        if self.day is not None:
+            return self.first_day()
+        if self.month is None:
+            return dt.date(self.year, 12, 31)
+        following = dt.date(self.year + self.month // 12, self.month % 12 + 1, 1)
+        return following - dt.timedelta(days=1)
+
     def __str__(self) -> str:
         text = f"{self.year:04d}"
         if self.month is not None:
@@ -99,6 +108,7 @@ class SourceRef(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_max_length=MAX_TEXT)
 
     url: Annotated[str, Field(pattern=r"^https?://\S+$")]
+    kind: Literal["primary", "press", "secondary"] | None = None  # given at least once per URL
     title: str | None = None
     publisher: str | None = None
     accessed: dt.date | None = None
@@ -144,7 +154,6 @@ class Organization(Identity):
     homepage: str | None = None
     founded: Date | None = None
     dissolved: Date | None = None
-    hosted_by: Slug | None = None
     part_of: Slug | None = None
     description: str | None = None
 
@@ -224,7 +233,7 @@ class Event(Record):
     id: Slug
     type: str
     date: Date
-    date_kind: str | None = None
+    date_kind: str
     project: Slug | None = None
     organization: Slug | None = None
     from_: Slug | None = Field(default=None, alias="from")
@@ -234,6 +243,9 @@ class Event(Record):
     forked_from: Slug | None = None
     prompted_by: Slug | None = None
     merged: list[Slug] = []
+    acquired: Slug | None = None  # an acquisition's company bought
+    old_name: str | None = None  # a renaming's name before and after
+    new_name: str | None = None
     location: str | None = None
     description: str | None = None
 

@@ -74,8 +74,8 @@ class StewardGraph:
 
     >>> graph = StewardGraph(Settings(in_memory=True))
     >>> summary = graph.build()
-    >>> graph.run("steward-at", {"project": "PyTorch", "date": "2023-01-01"}).rows
-    [{'steward': 'PyTorch Foundation', 'role': 'host-foundation', 'since': '2022-09-12', 'until': None}]
+    >>> [(r["steward"], r["role"], r["since"]) for r in graph.run("steward-at", {"project": "PyTorch", "date": "2021"}).rows]
+    [('Facebook', 'owner', '2016')]
     """
 
     def __init__(self, settings: Settings, *, store: Store | None = None) -> None:

@@ -19,16 +19,18 @@ TERMS = [
     # classes
     "Project", "Organization", "Foundation", "Company", "Stewardship", "Membership",
     "StewardshipEvent", "Source", "EventType", "StewardRole", "MembershipTier", "Sponsorship",
+    "FormerName", "SourceKind",
     # properties
-    "hostedBy", "license", "status", "forkOf", "founded", "dissolved", "created", "project",
+    "license", "status", "forkOf", "founded", "dissolved", "created", "project",
     "steward", "role", "member", "organization", "tier", "governingBoard", "startDate",
     "endDate", "startDay", "endDay", "eventType", "date", "day", "datePrecision",
     "fromSteward", "toSteward", "aboutOrganization", "mergedOrganization", "oldLicense",
     "newLicense", "forkedFrom", "promptedBy", "location", "source", "url", "publisher",
     "accessed", "dateKind", "webDomain", "fiscalHosting", "fiscalHost", "sponsor", "sponsored", "level",
-    "levelRank", "inKind", "amountUSD", "listedOn", "listedDay",
+    "levelRank", "inKind", "amountUSD", "listedOn", "listedDay", "acquired", "oldName", "newName",
+    "formerName", "sourceKind",
     # concept schemes (their concepts are looked up by skos:notation, see ontology.py)
-    "EventTypes", "StewardRoles", "MembershipTiers", "DateKinds",
+    "EventTypes", "StewardRoles", "MembershipTiers", "DateKinds", "SourceKinds",
 ]
 
 SG = ClosedNamespace(NS, TERMS)

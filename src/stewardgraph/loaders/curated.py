@@ -7,6 +7,7 @@ raised, so one run shows everything that needs fixing.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from stewardgraph import yamltext
 from pydantic import ValidationError
 
 from stewardgraph.errors import Problem, ValidationFailed
+from stewardgraph.loaders.rules import check_rules
 from stewardgraph.ontology import Vocabularies
 from stewardgraph.records import (
     RECORD_TYPES,
@@ -33,6 +35,8 @@ from stewardgraph.records import (
 )
 
 
+RETIRED = {"hosted_by": "hosted_by is retired: a directed fund or sub-foundation is part_of its parent "
+                         "(see data/README.md, the modelling rule)"}
 MAX_FILE_BYTES = 1_048_576  # a curated file is a few dozen KB; a file a hundred times that is a mistake
 
 
@@ -135,7 +139,7 @@ def _problems(path: Path, label: str, exc: ValidationError) -> list[Problem]:
     for error in exc.errors():
         field = ".".join(str(p) for p in error["loc"] if not str(p).startswith("function-"))
         if error["type"] == "extra_forbidden":
-            message = "unknown key"
+            message = RETIRED.get(field, "unknown key")
         elif error["type"] == "missing":
             message = "is required"
         else:
@@ -184,10 +188,9 @@ def check_records(
         if kind_of_date is not None and kind_of_date not in vocab.date_kinds:
             problems.append(item.problem("date_kind", _not_in(kind_of_date, vocab.date_kinds)))
         if isinstance(rec, Organization):
-            ref(item, "hosted_by", "organization", rec.hosted_by)
             ref(item, "part_of", "organization", rec.part_of)
-            if rec.hosted_by is not None and rec.hosted_by == rec.id:
-                problems.append(item.problem("hosted_by", "an organization cannot host itself"))
+            if rec.part_of is not None and rec.part_of == rec.id:
+                problems.append(item.problem("part_of", "an organization cannot be part of itself"))
             if rec.founded and rec.dissolved and rec.dissolved.first_day() < rec.founded.first_day():
                 problems.append(item.problem("dissolved", f"{rec.dissolved} is before founded {rec.founded}"))
         elif isinstance(rec, Project):
@@ -218,22 +221,29 @@ def check_records(
                 ("to", "organization", rec.to),
                 ("forked_from", "project", rec.forked_from),
                 ("prompted_by", "event", rec.prompted_by),
+                ("acquired", "organization", rec.acquired),
             ):
                 ref(item, field, kind, value)
             for index, merged in enumerate(rec.merged):
                 ref(item, f"merged.{index}", "organization", merged)
             licenses(item, "old_license", rec.old_license)
             licenses(item, "new_license", rec.new_license)
+    problems.extend(check_rules(records))
     return problems
 
 
 def _check_sources(records: list[Located]) -> list[Problem]:
-    """One URL, one source: its title and publisher must agree wherever it is cited."""
+    """One URL, one source: its kind, title and publisher agree wherever it is cited, and its kind
+    is given at least once."""
     problems = []
     seen: dict[tuple[str, str], tuple[str, Located]] = {}
+    first_cited: dict[str, tuple[Located, int]] = {}
     for item in records:
         for index, ref in enumerate(item.record.sources):
-            for field in ("title", "publisher"):
+            first_cited.setdefault(ref.url, (item, index))
+            if item.graph is None and (why := not_a_source(ref.url)):
+                problems.append(item.problem(f"sources.{index}.url", f"{ref.url}: {why}"))
+            for field in ("kind", "title", "publisher"):
                 value = getattr(ref, field)
                 if value is None:
                     continue
@@ -243,7 +253,30 @@ def _check_sources(records: list[Located]) -> list[Problem]:
                         f"sources.{index}.{field}",
                         f"{ref.url} has {field} '{value}' here but '{first[0]}' in {first[1].file.name}: {first[1].label}",
                     ))
+    for url, (item, index) in first_cited.items():
+        if (url, "kind") not in seen:
+            problems.append(item.problem(f"sources.{index}.kind",
+                                         f"{url} gives no kind anywhere: primary, press or secondary"))
     return problems
+
+
+_TRACKING = re.compile(r"[?&](utm_[a-z]+|src|share|fbclid|gclid|ncid|wt_mc|cmpid|mc_cid|mc_eid|_hsenc|_hsmi)=", re.I)
+_LISTING = re.compile(r"/page/\d+/?$|[?&]page=\d+|/tags?/[^/]+/?$", re.I)
+
+
+def not_a_source(url: str) -> str | None:
+    """Why a URL cannot be cited as it is, or None.
+
+    >>> not_a_source("https://example.org/news?utm_source=rss")
+    'a tracking parameter; cite the URL without it'
+    >>> not_a_source("https://example.org/blog/page/536"), not_a_source("https://example.org/post")
+    ('a listing whose content moves; cite the page that states the fact', None)
+    """
+    if _TRACKING.search(url):
+        return "a tracking parameter; cite the URL without it"
+    if _LISTING.search(url):
+        return "a listing whose content moves; cite the page that states the fact"
+    return None
 
 
 def _identity(rec: Record) -> tuple[str, str]:
@@ -260,16 +293,10 @@ def _check_event(item: Located, rec: Event, vocab: Vocabularies) -> list[Problem
     problems = []
     if rec.type not in vocab.event_types:
         problems.append(item.problem("type", _not_in(rec.type, vocab.event_types)))
-    if rec.project is None and rec.organization is None:
+    if rec.project is None and rec.organization is None and rec.acquired is None:
         problems.append(item.problem("project", "an event needs a project or an organization"))
     if rec.from_ is not None and rec.from_ == rec.to:
         problems.append(item.problem("to", "previous and next steward are the same"))
-    if rec.type == "relicensing":
-        for field in ("old_license", "new_license"):
-            if getattr(rec, field) is None:
-                problems.append(item.problem(field, "a relicensing needs it"))
-    if rec.type == "fork" and rec.forked_from is None:
-        problems.append(item.problem("forked_from", "a fork needs the project it forked"))
     return problems
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 from pathlib import Path
 from typing import Any, Literal
@@ -24,6 +24,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from stewardgraph.errors import InputError, Problem
+from stewardgraph.loaders.curated import Located
+from stewardgraph.loaders.rules import covers
+from stewardgraph.names import is_key, norm, org_norm
 from stewardgraph.importers import (
     ImportedMember,
     ImportedOrganization,
@@ -50,7 +53,7 @@ from stewardgraph.records import (
 
 Kind = Literal["project", "organization"]
 _EVENT_TYPES = {
-    "sandbox": "acceptance",
+    "sandbox": "incubation",  # a sandbox is an incubator (data/README.md, how a project joins)
     "hosted": "acceptance",
     "incubating": "incubation",
     "graduated": "graduation",
@@ -58,45 +61,20 @@ _EVENT_TYPES = {
     "retired": "retirement",
 }
 _ENDS = ("archived", "retired")
+_JOINING = ("acceptance", "donation", "incubation", "umbrella-expansion")
 
 
 def _event_type(stage: str, present: set[str]) -> str | None:
     """The event a stage reached makes. Apache's "established" (a top-level project) is a
     graduation when the podling record lacks one, an acceptance for a project that never
     incubated, and nothing new when the podling graduation is already there."""
+    if stage == "incubating" and "sandbox" in present:
+        return "promotion"  # from the sandbox up to incubating: the project joined at the sandbox
     if stage != "established":
         return _EVENT_TYPES.get(stage)  # early adoption (LF Energy) is a stage, not an event we record
     if "incubating" not in present:
         return "acceptance"
     return None if "graduated" in present else "graduation"
-
-
-def norm(text: str) -> str:
-    """A name for matching: no accents, case, punctuation or spaces.
-
-    >>> norm("Node-RED"), norm("Kubernetes (K8s)"), norm("Apache Kafka")
-    ('nodered', 'kubernetes', 'apachekafka')
-    """
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    text = re.sub(r"\([^)]*\)", "", text)
-    return re.sub(r"[^a-z0-9]", "", text.lower())
-
-
-_LEGAL = {"inc", "incorporated", "llc", "ltd", "limited", "co", "corp", "corporation", "gmbh", "ag", "sa",
-          "plc", "bv", "nv", "ab", "oy", "srl", "spa", "kk", "pte", "pty", "lp", "llp", "company"}
-
-
-def org_norm(text: str) -> str:
-    """An organization name for matching, without its legal form.
-
-    >>> org_norm("Amazon Web Services, Inc."), org_norm("Huawei Technologies Co., Ltd"), org_norm("Fujitsu Limited")
-    ('amazonwebservices', 'huaweitechnologies', 'fujitsu')
-    """
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    words = re.findall(r"[a-z0-9]+", re.sub(r"\([^)]*\)", "", plain))
-    while len(words) > 1 and words[-1] in _LEGAL:
-        words.pop()
-    return "".join(words)
 
 
 def url_key(url: str | None) -> str | None:
@@ -154,6 +132,7 @@ class Known:
     stewardships: dict[tuple[str, str], PartialDate] = field(default_factory=dict)  # (project, steward) -> start
     events: dict[tuple[str, str], list[PartialDate]] = field(default_factory=dict)  # (project, type) -> dates
     memberships: dict[tuple[str, str], PartialDate] = field(default_factory=dict)  # (member, org) -> start
+    owners: dict[str, list[Stewardship]] = field(default_factory=dict)  # project -> its owner stewardships
 
     def add_records(self, records: list[Record]) -> None:
         for rec in records:
@@ -170,8 +149,10 @@ class Known:
                     entity.domains.update(d for d in (domain_of(rec.homepage),) if d)
             elif isinstance(rec, Profile) and ("organization", rec.organization) in self.entities:
                 self.entities[("organization", rec.organization)].domains.update(rec.domains)
-            elif isinstance(rec, Stewardship) and rec.role == "host-foundation":
+            elif isinstance(rec, Stewardship) and rec.role in ("host-foundation", "fiscal-sponsor"):
                 self.stewardships.setdefault((rec.project, rec.steward), rec.start)
+            elif isinstance(rec, Stewardship) and rec.role == "owner":
+                self.owners.setdefault(rec.project, []).append(rec)
             elif isinstance(rec, Event) and rec.project:
                 self.events.setdefault((rec.project, rec.type), []).append(rec.date)
             elif isinstance(rec, Membership):
@@ -238,7 +219,7 @@ def _keys(kind: Kind, names: tuple[str, ...]) -> set[str]:
         keys |= {k.removeprefix("apache") for k in keys if k.startswith("apache") and len(k) > len("apache")}
     else:
         keys |= {org_norm(n) for n in names}
-    return keys - {""}
+    return {key for key in keys if is_key(key)}
 
 
 # -- overrides -----------------------------------------------------------------------------------
@@ -281,6 +262,56 @@ class Report:
     problems: list[str] = field(default_factory=list)
     records: int = 0
     new_sponsors: list[str] = field(default_factory=list)  # sponsors that matched nothing: new organizations
+    refinements: list[Refinement] = field(default_factory=list)  # curated dates this import makes precise
+
+
+@dataclass(frozen=True)
+class Refinement:
+    """An imported date that agrees with a curated one. The build cites the import's source beside
+    the curated ones, and where the import says more (2013-06 for 2013) keeps its precise date,
+    with its kind."""
+
+    fact: Literal["event", "stewardship"]
+    project: str
+    other: tuple[str, ...]  # the event types that count as the same event, or the steward
+    coarse: PartialDate
+    precise: PartialDate
+    date_kind: str
+    sources: tuple[SourceRef, ...]
+
+    @property
+    def refines(self) -> bool:
+        return self.precise != self.coarse
+
+    def __str__(self) -> str:
+        change = f"{self.coarse} refined to {self.precise}" if self.refines else f"{self.coarse} confirmed"
+        return f"{self.fact} of '{self.project}' ({'/'.join(self.other)}): {change}"
+
+
+def refine(records: list[Located], refinements: list[Refinement]) -> None:
+    """Apply refinements to the curated records they name, in place. A refined start also moves
+    the end of the stewardship handed over on the same coarse date."""
+    for index, item in enumerate(records):
+        rec = item.record
+        for ref in refinements:
+            if ref.fact == "event" and isinstance(rec, Event) and rec.project == ref.project \
+                    and rec.type in ref.other and rec.date == ref.coarse:
+                update: dict[str, Any] = {"date": ref.precise}
+            elif ref.fact == "stewardship" and isinstance(rec, Stewardship) and rec.project == ref.project \
+                    and rec.steward == ref.other[0] and rec.start == ref.coarse:
+                update = {"start": ref.precise}
+            elif ref.fact == "stewardship" and isinstance(rec, Stewardship) and rec.project == ref.project \
+                    and rec.end == ref.coarse:  # the stewardship handed over on the day the other began
+                records[index] = item = replace(item, record=rec.model_copy(update={"end": ref.precise}))
+                rec = item.record
+                continue
+            else:
+                continue
+            sources = [*rec.sources, *(s for s in ref.sources if s.url not in {r.url for r in rec.sources})]
+            if ref.refines:
+                update["date_kind"] = ref.date_kind
+            rec = rec.model_copy(update={**update, "sources": sources})
+            records[index] = replace(item, record=rec)
 
 
 @dataclass
@@ -320,7 +351,8 @@ class _Mapper:
         self.profiles: dict[str, int] = {}  # organization id -> where its profile is in the records
         up = result.upstream
         title = up.title + (f" at commit {up.commit}" if up.commit else "")
-        self.sources = [SourceRef(url=up.cited_url, title=title, publisher=up.publisher, accessed=dt.date.today())]
+        self.sources = [SourceRef(url=up.cited_url, kind="primary", title=title, publisher=up.publisher,
+                                  accessed=dt.date.today())]
 
     def _resolve(self, kind: Kind, name: str, aliases: tuple[str, ...] = (), repository: str | None = None,
                  homepage: str | None = None, domains: tuple[str, ...] = ()) -> tuple[str, bool]:
@@ -429,6 +461,9 @@ class _Mapper:
                     f"{item.location}: hosting of '{pid}' by {foundation} since {begin} ({start.date_kind}); "
                     f"kept the curated start {existing}"
                 )
+            elif start is not None and not _finer(existing, begin):
+                self.report.refinements.append(Refinement("stewardship", pid, (foundation,), existing, begin,
+                                                          start.date_kind, tuple(self.sources)))
             return
         self.known.stewardships[(pid, foundation)] = begin
         self.records.append(Stewardship(
@@ -441,21 +476,30 @@ class _Mapper:
 
     def _event(self, item: ImportedProject, pid: str, foundation: str, stage: StageEvent, kind: str) -> None:
         assert stage.date is not None
-        # a curated donation or umbrella expansion is the entry that an imported acceptance records
-        same = (kind, "donation", "umbrella-expansion") if kind == "acceptance" else (kind,)
+        # however a curated file records a project's entry, it is the entry the import records
+        same = _JOINING if kind in _JOINING else (kind,)
         existing = [date for other in same for date in self.known.events.get((pid, other), [])]
         if existing:
             # the same event already known (one date agrees), or a disagreement to report
-            if not any(_compatible(date, stage.date) for date in existing):
+            agreeing = [date for date in existing if _compatible(date, stage.date)]
+            if not agreeing:
                 kept = ", ".join(str(date) for date in existing)
                 self.report.conflicts.append(
                     f"{stage.location}: {kind} of '{pid}' on {stage.date} ({stage.date_kind}); kept the curated {kept}"
                 )
+            elif not any(_finer(date, stage.date) for date in agreeing):
+                self.report.refinements.append(Refinement("event", pid, same, agreeing[0], stage.date,
+                                                          stage.date_kind, tuple(self.sources)))
             return
         leaving = kind in ("archival", "retirement")
+        # the modelling rule: a project its owner brings in names the owner; an owned project is donated
+        owner = None if leaving else next((o.steward for o in self.known.owners.get(pid, [])
+                                          if o.steward != foundation and covers(o, stage.date)), None)
+        if owner is not None and kind == "acceptance":
+            kind = "donation"
         self.records.append(Event.model_validate({
             "id": f"{self.result.source}-{pid}-{stage.stage}", "type": kind, "date": stage.date,
-            "date_kind": stage.date_kind, "project": pid, "from": foundation if leaving else None,
+            "date_kind": stage.date_kind, "project": pid, "from": foundation if leaving else owner,
             "to": None if leaving else foundation, "sources": self.sources,
             "description": f"{item.name}: {stage.stage} in the {self.result.source} records.",
         }))
@@ -561,6 +605,14 @@ class _Mapper:
 
 def _legal_alias(item: ImportedOrganization) -> tuple[str, ...]:
     return tuple(a for a in (item.legal_name,) if a and a != item.name)
+
+
+_RANK = {"year": 0, "month": 1, "day": 2}
+
+
+def _finer(a: PartialDate, b: PartialDate) -> bool:
+    """Whether ``a`` is known to a finer precision than ``b`` (2013-06 against 2013)."""
+    return _RANK[a.precision] > _RANK[b.precision]
 
 
 def _compatible(a: PartialDate, b: PartialDate) -> bool:

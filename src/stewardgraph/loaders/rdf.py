@@ -33,7 +33,8 @@ _DATATYPE = {"year": XSD.gYear, "month": XSD.gYearMonth, "day": XSD.date}
 # The YAML field behind each predicate, so that SHACL results can name the field.
 FIELDS: dict[URIRef, str] = {
     RDFS.label: "name", SG.source: "sources", SG.founded: "founded", SG.created: "created",
-    SG.status: "status", SG.hostedBy: "hosted_by", ORG.subOrganizationOf: "part_of",
+    SG.status: "status", ORG.subOrganizationOf: "part_of", SG.acquired: "acquired",
+    SG.oldName: "old_name", SG.newName: "new_name", SG.sourceKind: "sources.kind",
     SG.project: "project", SG.steward: "steward", SG.role: "role", SG.member: "member",
     SG.organization: "organization", SG.tier: "tier", SG.startDate: "start",
     SG.startDay: "start", SG.endDate: "end", SG.endDay: "end", SG.eventType: "type",
@@ -120,7 +121,36 @@ def to_rdf(data: CuratedData, vocab: Vocabularies, ontology: Graph | None = None
         graph = URIRef(item.graph) if item.graph else file_graph(item.file)
         subject = _emit(build.graph(graph), item.record, vocab)
         build.origins[subject] = item
+    _former_names(build, data.records)
     return build
+
+
+def _former_names(build: RdfBuild, records: list[Located]) -> None:
+    """Each name an entity had before a renaming, with the period it was in force. The entity
+    keeps its current name as its label; a former name is also an alternative label, for search."""
+    chains: dict[URIRef, list[tuple[Located, Event]]] = {}
+    for item in records:
+        rec = item.record
+        if isinstance(rec, Event) and rec.type == "renaming" and rec.old_name:
+            subject = entity("project", rec.project) if rec.project else entity("organization", rec.organization or "")
+            chains.setdefault(subject, []).append((item, rec))
+    for subject, chain in chains.items():
+        chain.sort(key=lambda pair: pair[1].date)
+        start: PartialDate | None = None
+        for item, rec in chain:
+            g = build.graph(URIRef(item.graph) if item.graph else file_graph(item.file))
+            name = entity("name", f"{subject.rsplit('/', 2)[-2]}-{subject.rsplit('/', 1)[-1]}--{rec.date}")
+            g.add((name, RDF.type, SG.FormerName))
+            g.add((name, RDFS.label, Literal(str(rec.old_name))))
+            if start is not None:
+                g.add((name, SG.startDate, date_literal(start)))
+                g.add((name, SG.startDay, Literal(start.first_day())))
+            g.add((name, SG.endDate, date_literal(rec.date)))
+            g.add((name, SG.endDay, Literal(rec.date.first_day())))
+            g.add((name, PROV.wasInvalidatedBy, entity("event", rec.id)))
+            g.add((subject, SG.formerName, name))
+            g.add((subject, SKOS.altLabel, Literal(str(rec.old_name))))
+            start = rec.date
 
 
 def _emit(g: Graph, rec: Record, vocab: Vocabularies) -> URIRef:
@@ -132,10 +162,6 @@ def _emit(g: Graph, rec: Record, vocab: Vocabularies) -> URIRef:
         _names(g, s, rec.name, rec.aliases, rec.description, rec.homepage)
         _date(g, s, SG.founded, rec.founded)
         _date(g, s, SG.dissolved, rec.dissolved)
-        if rec.hosted_by:
-            parent = entity("organization", rec.hosted_by)
-            g.add((s, SG.hostedBy, parent))
-            g.add((s, ORG.subOrganizationOf, parent))  # the entailment, stated for plain SPARQL
         if rec.part_of:
             g.add((s, ORG.subOrganizationOf, entity("organization", rec.part_of)))
         _identity(g, s, rec)
@@ -183,7 +209,7 @@ def _emit(g: Graph, rec: Record, vocab: Vocabularies) -> URIRef:
     if date_kind is not None:
         g.add((s, SG.dateKind, vocab.date_kinds[date_kind]))
     for ref in rec.sources:
-        g.add((s, SG.source, _source(g, ref)))
+        g.add((s, SG.source, _source(g, ref, vocab)))
     return s
 
 
@@ -241,9 +267,13 @@ def _event(g: Graph, rec: Event, vocab: Vocabularies) -> URIRef:
         (SG.toSteward, "organization", rec.to),
         (SG.forkedFrom, "project", rec.forked_from),
         (SG.promptedBy, "event", rec.prompted_by),
+        (SG.acquired, "organization", rec.acquired),
     ):
         if value is not None:
             g.add((s, predicate, entity(kind, value)))
+    for predicate, text in ((SG.oldName, rec.old_name), (SG.newName, rec.new_name)):
+        if text:
+            g.add((s, predicate, Literal(text)))
     for merged in rec.merged:
         g.add((s, SG.mergedOrganization, entity("organization", merged)))
     for spdx_id in rec.old_license or []:
@@ -256,7 +286,7 @@ def _event(g: Graph, rec: Event, vocab: Vocabularies) -> URIRef:
         g.add((s, SG.location, Literal(rec.location)))
     if rec.description:
         g.add((s, DCTERMS.description, Literal(rec.description, lang="en")))
-    label = f"{rec.type} of {rec.project or rec.organization} ({rec.date})"
+    label = f"{rec.type} of {rec.project or rec.organization or rec.acquired} ({rec.date})"
     g.add((s, RDFS.label, Literal(label)))
     return s
 
@@ -290,10 +320,12 @@ def _interval(
         g.add((s, RDFS.comment, Literal(note, lang="en")))
 
 
-def _source(g: Graph, ref: SourceRef) -> URIRef:
+def _source(g: Graph, ref: SourceRef, vocab: Vocabularies) -> URIRef:
     s = source_iri(ref.url)
     g.add((s, RDF.type, SG.Source))
     g.add((s, SG.url, Literal(ref.url, datatype=XSD.anyURI)))
+    if ref.kind:
+        g.add((s, SG.sourceKind, vocab.source_kinds[ref.kind]))
     if ref.title:
         g.add((s, DCTERMS.title, Literal(ref.title)))
     if ref.publisher:
