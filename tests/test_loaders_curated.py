@@ -219,6 +219,9 @@ def test_hosted_by_is_retired_for_part_of(graph: StewardGraph, write_yaml) -> No
         ("{id: bought, type: acquisition, date: 2019, date_kind: effective, project: widget, acquired: acme, to: wf}",
          "events[0] (id: bought), field 'project': an acquisition is of a company (acquired); its projects pass "
          "through the owner stewardships, or a transfer moves one project"),
+        ("{id: bought, type: acquisition, date: 2019, date_kind: effective, organization: acme, acquired: acme, to: wf}",
+         "events[0] (id: bought), field 'organization': an acquisition names the company bought in acquired, "
+         "not in organization"),
         ("{id: renamed, type: renaming, date: 2019, date_kind: effective, organization: acme, old_name: Acme, "
          "new_name: Acme, forked_from: widget}",
          "events[0] (id: renamed), field 'forked_from': only a fork gives it, not a renaming"),

@@ -24,6 +24,11 @@ def test_wheel_packages_the_resources(tmp_path: Path) -> None:
         "stewardgraph/_resources/queries/project-history.rq",
         "stewardgraph/_resources/data/curated/pytorch.yaml",
         "stewardgraph/_resources/data/imports/cncf.jsonl",  # an installed build has the whole graph too
+        # the pages' own assets: no CDN, and no Node at run time
+        "stewardgraph/web/static/site.css",
+        "stewardgraph/web/static/app.js",
+        "stewardgraph/web/static/vendor/swagger-ui-bundle.js",
+        "stewardgraph/web/static/vendor/redoc.standalone.js",
     }
     assert expected <= names
     shipped = {p.name for p in (ROOT / "data" / "curated").glob("*.yaml")}

@@ -74,6 +74,9 @@ def _fields(item: Located, event: Event) -> list[Problem]:
     for field, types in ONLY.items():
         if getattr(event, field) and event.type not in types:
             problems.append(item.problem(field, f"only a {' or '.join(types)} gives it, not a {event.type}"))
+    if event.type == "acquisition" and event.organization:
+        problems.append(item.problem("organization", "an acquisition names the company bought in acquired, "
+                                                     "not in organization"))
     if event.type == "acquisition" and event.project:
         problems.append(item.problem("project", "an acquisition is of a company (acquired); its projects pass "
                                                 "through the owner stewardships, or a transfer moves one project"))

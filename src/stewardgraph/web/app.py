@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException
 from stewardgraph.config import Settings
 from stewardgraph.errors import StewardGraphError
 from stewardgraph.service import StewardGraph, open_store
-from stewardgraph.web import cypher, linked_data, named_queries, resources, sparql
+from stewardgraph.web import assets, cypher, linked_data, named_queries, resources, sparql
 from stewardgraph.web.deps import TRUNCATED
 from stewardgraph.web.limits import RequestLimits
 
@@ -87,6 +87,8 @@ def create_app(settings: Settings | None = None, *, graph: StewardGraph | None =
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served from packaged assets by web.assets, not from a CDN
+        redoc_url=None,
     )
     app.add_middleware(
         CORSMiddleware,
@@ -99,6 +101,7 @@ def create_app(settings: Settings | None = None, *, graph: StewardGraph | None =
     app.add_exception_handler(StewardGraphError, _our_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
+    assets.mount(app)
     for module in (sparql, named_queries, resources, cypher, linked_data):
         app.include_router(module.router)
     return app

@@ -7,23 +7,20 @@ from html import escape
 
 from stewardgraph.vocab import BASE, PREFIXES
 
-_STYLE = """
-body { font: 15px/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 70rem; padding: 0 1rem; color: #222; }
-table { border-collapse: collapse; margin: 1rem 0; width: 100%; }
-th, td { border-bottom: 1px solid #ddd; padding: .3rem .6rem; text-align: left; vertical-align: top; }
-th { background: #f4f4f4; } code, textarea { font-family: ui-monospace, monospace; }
-textarea { width: 100%; height: 12rem; } nav a { margin-right: 1rem; } .muted { color: #777; }
-"""
-
-
 def page(title: str, body: str) -> str:
+    """A whole page: the menu, the title, the body, and the service's own style and script."""
     nav = (
-        '<nav><a href="/">StewardGraph</a><a href="/sparql">SPARQL</a><a href="/queries">queries</a>'
+        '<nav aria-label="Main"><a href="/">StewardGraph</a><a href="/projects">projects</a>'
+        '<a href="/events">events</a><a href="/queries">queries</a><a href="/sparql">SPARQL</a>'
         '<a href="/ontology">ontology</a><a href="/docs">API</a></nav>'
     )
     return (
-        f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{escape(title)}</title>"
-        f"<style>{_STYLE}</style></head><body>{nav}<h1>{escape(title)}</h1>{body}</body></html>"
+        f"<!doctype html><html lang=en><head><meta charset=utf-8>"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<title>{escape(title)}</title><link rel="stylesheet" href="/static/site.css">'
+        '<link rel="icon" href="/static/vendor/favicon-32x32.png"></head>'
+        f"<body>{nav}<main><h1>{escape(title)}</h1>{body}</main>"
+        '<script src="/static/app.js" defer></script></body></html>'
     )
 
 

@@ -23,6 +23,7 @@ from stewardgraph.service import StewardGraph
 from stewardgraph.store import Document
 from stewardgraph.store.engine import NTRIPLES
 from stewardgraph.web.deps import Graph as GraphDep
+from stewardgraph.web import pages
 from stewardgraph.web.html import clip, compact, escape, link, page, table
 from stewardgraph.web.limits import Budget
 
@@ -40,16 +41,8 @@ _PAGE_TYPES = ["text/html", *formats.offered("rdf")]
 
 
 @router.get("/", include_in_schema=False)
-def home() -> HTMLResponse:
-    body = (
-        "<p>A knowledge graph of who owns, hosts, funds and governs open-source projects, over time. "
-        "Every fact cites its sources.</p><ul>"
-        '<li><a href="/id/project/pytorch">PyTorch</a>, <a href="/id/organization/pytorch-foundation">'
-        "the PyTorch Foundation</a>, <a href=\"/id/organization/linux-foundation\">the Linux Foundation</a></li>"
-        '<li><a href="/sparql">SPARQL endpoint</a>, <a href="/queries">named queries</a>, '
-        '<a href="/ontology">ontology</a>, <a href="/docs">API documentation</a></li></ul>'
-    )
-    return HTMLResponse(page("StewardGraph", body))
+async def home(graph: GraphDep) -> HTMLResponse:
+    return HTMLResponse(await run_in_threadpool(pages.home, graph))
 
 
 @router.get("/context.jsonld", summary="The JSON-LD @context used by entity documents")
@@ -114,6 +107,8 @@ def _entity_page(graph: StewardGraph, iri: ox.NamedNode, kind: str, triples: Doc
     if kind == "project":
         detail = entities.project(graph, iri)
         budget.check()
+        body.append("<h2>Chain of custody</h2>")
+        body.append(pages.timeline(detail["timeline"], detail["events"]))
         body.append("<h2>Stewards</h2>")
         body.append(table(
             ["steward", "role", "since", "until", "sources"],
@@ -126,6 +121,18 @@ def _entity_page(graph: StewardGraph, iri: ox.NamedNode, kind: str, triples: Doc
             [[escape(e["date"]), link(e["iri"], e["type"]), _ref(e["from"]), _ref(e["to"]), _sources(e["sources"])]
              for e in detail["events"]],
         ))
+    if kind == "organization":
+        try:
+            sponsors = graph.run("foundation-sponsors", {"foundation": iri.value}).rows
+        except ParameterError:  # not a foundation
+            sponsors = []
+        budget.check()
+        if sponsors:
+            body.append("<h2>Sponsors</h2>")
+            body.append(table(["sponsor", "level", "kind", "amount (USD a year)", "listed"], [
+                [escape(str(r["sponsor"])), escape(str(r["level"])), escape(str(r["kind"])),
+                 escape(f'{int(str(r["amount_usd"])):,}' if r["amount_usd"] else ""), escape(str(r["listed"]))]
+                for r in sponsors]))
     incoming = graph.run("incoming", {"object": iri})
     budget.check()
     if incoming.rows:

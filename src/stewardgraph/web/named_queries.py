@@ -6,11 +6,12 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from stewardgraph import formats
-from stewardgraph.errors import ParameterError
+from stewardgraph.errors import ParameterError, StewardGraphError
 from stewardgraph.queries import NamedQuery
+from stewardgraph.web import pages
 from stewardgraph.web.deps import TRUNCATED, Graph, seconds
 from stewardgraph.web.limits import neo4j_call
 
@@ -35,8 +36,10 @@ def describe(named: NamedQuery) -> dict[str, Any]:
     }
 
 
-@router.get("/queries", summary="The catalogue of named queries")
-def catalogue(graph: Graph) -> dict[str, list[dict[str, Any]]]:
+@router.get("/queries", summary="The catalogue of named queries", response_model=None)
+def catalogue(request: Request, graph: Graph) -> Any:
+    if pages.wants_html(request):
+        return HTMLResponse(pages.catalogue(list(graph.catalogue)))
     return {"queries": [describe(q) for q in graph.catalogue]}
 
 
@@ -81,6 +84,8 @@ async def run(name: str, request: Request, graph: Graph) -> Response:
     stem, dot, suffix = name.rpartition(".")
     media = formats.from_hint(suffix, "table") if dot else None  # /queries/<name>.json or .csv
     named = graph.catalogue.get(stem if media else name)
+    if media is None and pages.wants_html(request):
+        return await _form(request, graph, named)
     media = media or formats.negotiate(request.headers.get("accept"), formats.offered("table"))
     params = {k: v for k, v in request.query_params.items() if k not in RESERVED}
     timeout = seconds(request.query_params.get("timeout"))
@@ -96,3 +101,16 @@ async def run(name: str, request: Request, graph: Graph) -> Response:
         return Response(formats.table_csv(table.columns, table.rows), media_type="text/csv", headers=headers)
     body = {"columns": table.columns, "rows": table.rows, "truncated": table.truncated}
     return JSONResponse(body, headers=headers)
+
+
+async def _form(request: Request, graph: Any, named: NamedQuery) -> HTMLResponse:
+    """The query as a form; once its parameters are given, with its result. A user error shows
+    on the page, above the form that keeps what was typed, with the status it has in the API."""
+    values = {k: v for k, v in request.query_params.items() if k not in RESERVED}
+    result, error, status = None, None, 200
+    if values:
+        try:
+            result = await run_in_threadpool(lambda: graph.run(named.name, values))
+        except StewardGraphError as exc:
+            error, status = exc.message, exc.status
+    return HTMLResponse(pages.query_page(request, named, values, result, error), status_code=status)

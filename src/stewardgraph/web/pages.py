@@ -1,0 +1,238 @@
+"""Pages for people: the HTML face of the lists, the named queries, search and the home page.
+
+Browsers (``Accept: text/html`` first) get these; API clients keep the JSON of the same URLs.
+Every value is escaped; every date shows with its own precision, as the graph records it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
+
+from stewardgraph import formats
+from stewardgraph.errors import NotAcceptable
+from stewardgraph.queries import NamedQuery
+from stewardgraph.service import StewardGraph
+from stewardgraph.web.html import escape, link, page, table
+
+Column = tuple[str, Callable[[dict[str, Any]], str]]
+
+
+def wants_html(request: Request) -> bool:
+    """Whether the client prefers HTML to JSON: browsers do, API clients and ``*/*`` do not."""
+    accept = request.headers.get("accept")
+    if not accept:
+        return False
+    try:
+        return formats.negotiate(accept, ["application/json", "text/html"]) == "text/html"
+    except NotAcceptable:
+        return False
+
+
+def as_format(request: Request, fmt: str) -> str:
+    """This URL, asking for ``fmt`` (json or csv) instead of a page."""
+    return str(request.url.include_query_params(format=fmt))
+
+
+def entity(item: dict[str, Any] | None, kind: str | None = None) -> str:
+    """A link to an entity's page, labelled with its name."""
+    if not item:
+        return ""
+    kind = kind or item.get("kind") or "project"
+    return link(f"/id/{kind}/{item['id']}", str(item.get("name") or item["id"]))
+
+
+def list_page(request: Request, title: str, found: dict[str, Any], columns: Sequence[Column],
+              intro: str = "") -> HTMLResponse:
+    """One page of a list, with its place in the whole, the next and previous pages, and the
+    same list as JSON and CSV."""
+    items, total, limit, offset = found["items"], found["total"], found["limit"], found["offset"]
+    shown = f"{offset + 1:,}–{offset + len(items):,} of {total:,}" if items else f"none of {total:,}"
+    moves = []
+    if offset > 0:
+        moves.append(f'<a rel="prev" href="{escape(str(request.url.include_query_params(offset=max(0, offset - limit))))}">previous</a>')
+    if found.get("next"):
+        moves.append(f'<a rel="next" href="{escape(str(found["next"]))}">next</a>')
+    body = [
+        intro,
+        f'<p class="muted">{shown} · <a href="{escape(as_format(request, "json"))}">JSON</a> · '
+        f'<a href="{escape(as_format(request, "csv"))}">CSV</a></p>',
+        table([h for h, _ in columns], [[cell(item) for _, cell in columns] for item in items]),
+        f'<nav class="pages">{" ".join(moves)}</nav>' if moves else "",
+    ]
+    return HTMLResponse(page(title, "".join(body)))
+
+
+def items_csv(items: list[dict[str, Any]], columns: Sequence[tuple[str, Callable[[dict[str, Any]], Any]]]) -> Response:
+    rows = [{name: value(item) for name, value in columns} for item in items]
+    return Response(formats.table_csv([name for name, _ in columns], rows), media_type="text/csv")
+
+
+def search_box(value: str = "", autofocus: bool = False) -> str:
+    return (
+        '<form class="search" action="/search" method="get" role="search">'
+        '<label for="q">Find a project or an organization</label>'
+        f'<input id="q" name="q" type="search" value="{escape(value)}" data-suggest="go" autocomplete="off"'
+        f' placeholder="PyTorch, Kubernetes, Linux Foundation…" required{" autofocus" if autofocus else ""}>'
+        '<button type="submit">Search</button></form>'
+    )
+
+
+# -- home ----------------------------------------------------------------------------------------
+
+FEATURED = [
+    ("PyTorch moves to its own foundation (2022)", "/id/project/pytorch"),
+    ("Elasticsearch relicensed, OpenSearch forked", "/id/project/opensearch"),
+    ("Terraform relicensed, OpenTofu forked", "/id/project/opentofu"),
+    ("Redis relicensed, Valkey forked", "/id/project/valkey"),
+    ("The Linux Foundation and its foundations", "/id/organization/linux-foundation"),
+]
+
+
+_FIGURES: dict[int, tuple[float, dict[str, int]]] = {}
+FIGURES_TTL = 300.0  # seconds: counting every class reads the whole graph
+
+
+def _counts(graph: StewardGraph) -> dict[str, int]:
+    """Instances per class, counted at most once every few minutes per open graph."""
+    now = time.monotonic()
+    cached = _FIGURES.get(id(graph))
+    if cached is None or now - cached[0] > FIGURES_TTL:
+        counts = {str(r["class"]).rsplit("#", 1)[-1]: int(str(r["instances"])) for r in graph.run("class-stats").rows}
+        _FIGURES[id(graph)] = cached = (now, counts)
+    return cached[1]
+
+
+def home(graph: StewardGraph) -> str:
+    counts = _counts(graph)
+    sources = counts.get("Source", 0)
+    figures = (
+        f'<ul class="figures"><li><b>{counts.get("Project", 0):,}</b> projects</li>'
+        f'<li><b>{counts.get("Foundation", 0):,}</b> foundations</li>'
+        f'<li><b>{counts.get("Organization", 0):,}</b> organizations</li>'
+        f'<li><b>{counts.get("StewardshipEvent", 0):,}</b> events</li>'
+        f'<li><b>{sources:,}</b> sources</li></ul>'
+    )
+    year = dt.date.today().year
+    from stewardgraph import entities  # the read models
+
+    recent = entities.events(graph, since=str(year - 1), limit=200).items
+    recent = sorted(recent, key=lambda e: str(e["date"]), reverse=True)[:12]
+    body = [
+        "<p>Who owns, hosts, funds and governs open-source projects, and how that changed over time. "
+        "Every fact cites its sources.</p>",
+        search_box(autofocus=True),
+        figures,
+        "<h2>Stories</h2><ul>",
+        *(f'<li><a href="{escape(url)}">{escape(text)}</a></li>' for text, url in FEATURED),
+        "</ul>",
+        f'<h2>Recent events</h2><p class="muted"><a href="/events?from={year - 1}">all events since {year - 1}</a></p>',
+        table(["date", "event", "project or organization", "from", "to"], [
+            [escape(str(e["date"])), link(str(e["iri"]), str(e["type"])),
+             entity(e["project"], "project") or entity(e["organization"], "organization"),
+             entity(e["from"], "organization"), entity(e["to"], "organization")] for e in recent]),
+    ]
+    return page("StewardGraph", "".join(body))
+
+
+# -- named queries -------------------------------------------------------------------------------
+
+
+def catalogue(queries: Sequence[NamedQuery]) -> str:
+    rows = [[link(f"/queries/{q.name}", q.title), escape(q.description or ""),
+             escape(", ".join(p.name for p in q.params))] for q in queries if not q.internal]
+    return page("Named queries", "<p>Questions the graph answers by name, each with typed parameters.</p>"
+                + table(["query", "what it answers", "parameters"], rows))
+
+
+_INPUT = {"date": "text", "boolean": "checkbox"}
+_SUGGEST = {"project": "project", "organization": "organization", "foundation": "organization"}
+
+
+def query_page(request: Request, named: NamedQuery, values: dict[str, str], result: Any | None,
+               error: str | None) -> str:
+    """A named query as a form with typed inputs, and its result as a table."""
+    fields = []
+    for p in named.params:
+        value = values.get(p.name, "")
+        kind = _INPUT.get(p.type, "text")
+        extra = ' pattern="\\d{4}(-\\d{2}(-\\d{2})?)?" placeholder="YYYY, YYYY-MM or YYYY-MM-DD"' if p.type == "date" else ""
+        if p.type in _SUGGEST:
+            extra = f' data-suggest="fill" data-kind="{_SUGGEST[p.type]}" autocomplete="off"'
+        if kind == "checkbox":
+            checked = " checked" if (value or str(p.default)).lower() in ("true", "1", "yes") else ""
+            control = f'<input type="hidden" name="{escape(p.name)}" value="false"><input id="p-{escape(p.name)}" type="checkbox" name="{escape(p.name)}" value="true"{checked}>'
+        else:
+            required = " required" if p.required else ""
+            control = (f'<input id="p-{escape(p.name)}" name="{escape(p.name)}" type="text" value="{escape(value)}"'
+                       f'{extra}{required}>')
+        fields.append(f'<div class="field"><label for="p-{escape(p.name)}">{escape(p.name)}</label>{control}'
+                      f'<small>{escape(p.description or "")}</small></div>')
+    body = [f"<p>{escape(named.description or '')}</p>",
+            f'<form class="query" method="get" action="/queries/{escape(named.name)}">{"".join(fields)}'
+            '<button type="submit">Run</button></form>']
+    if error:
+        body.append(f'<p class="error" role="alert">{escape(error)}</p>')
+    if result is not None:
+        query = urlencode(values)
+        body.append(
+            f'<p class="muted">{len(result.rows):,} rows{" (cut at the row cap)" if result.truncated else ""} · '
+            f'<a href="/queries/{escape(named.name)}.json?{escape(query)}">JSON</a> · '
+            f'<a href="/queries/{escape(named.name)}.csv?{escape(query)}">CSV</a></p>')
+        body.append(table(result.columns, [[_cell(row.get(c)) for c in result.columns] for row in result.rows]))
+    return page(named.title, "".join(body))
+
+
+def _cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    if text.startswith("https://w3id.org/stewardgraph/id/"):
+        return link(text, text.rsplit("/", 1)[-1])
+    if text.startswith(("https://", "http://")) and " " not in text:
+        return link(text, text)
+    if text.startswith(("https://", "http://")):
+        return " ".join(link(u, u) for u in text.split())
+    return escape(text)
+
+
+# -- a project's chain of custody ----------------------------------------------------------------
+
+
+def timeline(periods: list[dict[str, Any]], events: list[dict[str, Any]]) -> str:
+    """The stewardship periods as bars on a shared time axis, with the dated events below.
+    A period's start and end show at the precision the graph records them."""
+    if not periods and not events:
+        return ""
+    today = dt.date.today()
+
+    def year(text: Any) -> float:
+        parts = [int(p) for p in str(text).split("-")]
+        return parts[0] + ((parts[1] - 1) / 12 if len(parts) > 1 else 0) + ((parts[2] - 1) / 365 if len(parts) > 2 else 0)
+
+    starts = [year(p["since"]) for p in periods] + [year(e["date"]) for e in events]
+    first = min(starts)
+    last = max([today.year + (today.timetuple().tm_yday / 366)] + starts)
+    span = max(last - first, 1.0)
+    rows = []
+    for p in periods:
+        left = (year(p["since"]) - first) / span * 100
+        right = (year(p["until"]) - first) / span * 100 if p["until"] else 100.0
+        width = max(right - left, 0.8)
+        until = escape(str(p["until"])) if p["until"] else "now"
+        rows.append(
+            f'<li class="period role-{escape(str(p["role"]))}"><span class="who">{entity(p["steward"], "organization")}'
+            f' <small>{escape(str(p["role"]))}</small></span><span class="track"><span class="bar" '
+            f'style="margin-left:{left:.2f}%;width:{width:.2f}%" title="{escape(str(p["since"]))} to {until}"></span></span>'
+            f'<span class="when">{escape(str(p["since"]))} – {until}</span></li>')
+    steps = "".join(
+        f'<li><time>{escape(str(e["date"]))}</time> {link(str(e["iri"]), str(e["type"]))}'
+        f'{" from " + entity(e["from"], "organization") if e.get("from") else ""}'
+        f'{" to " + entity(e["to"], "organization") if e.get("to") else ""}</li>' for e in events)
+    axis = f'<div class="axis"><span>{int(first)}</span><span>{int(last)}</span></div>'
+    return (f'<section class="timeline" aria-label="Chain of custody"><ol class="periods">{"".join(rows)}</ol>{axis}'
+            f'<ol class="steps">{steps}</ol></section>')

@@ -1,0 +1,65 @@
+// Suggestions as you type, for the search box and the forms' entity inputs. No framework, no
+// network beyond this service: it asks /search for JSON.
+"use strict";
+(function () {
+  function suggest(input) {
+    var list = document.createElement("ul");
+    list.className = "suggestions";
+    list.setAttribute("role", "listbox");
+    list.id = input.id + "-suggestions";
+    list.hidden = true;
+    input.setAttribute("aria-controls", list.id);
+    input.setAttribute("aria-autocomplete", "list");
+    input.insertAdjacentElement("afterend", list);
+    var timer = null, active = -1, items = [];
+
+    function choose(item) {
+      if (input.dataset.suggest === "go") {
+        window.location.href = "/id/" + item.kind + "/" + item.id;
+      } else {
+        input.value = item.name;
+        list.hidden = true;
+      }
+    }
+    function show(found) {
+      items = found.filter(function (i) { return !input.dataset.kind || i.kind === input.dataset.kind; });
+      list.textContent = "";
+      active = -1;
+      items.forEach(function (item, index) {
+        var li = document.createElement("li");
+        li.setAttribute("role", "option");
+        li.id = list.id + "-" + index;
+        li.textContent = item.name + " (" + item.kind + ")";
+        li.addEventListener("mousedown", function (event) { event.preventDefault(); choose(item); });
+        list.appendChild(li);
+      });
+      list.hidden = items.length === 0;
+    }
+    function mark(index) {
+      var options = list.querySelectorAll("li");
+      options.forEach(function (li, i) { li.setAttribute("aria-selected", String(i === index)); });
+      active = index;
+      if (index >= 0) input.setAttribute("aria-activedescendant", options[index].id);
+    }
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      var text = input.value.trim();
+      if (text.length < 2) { list.hidden = true; return; }
+      timer = setTimeout(function () {
+        fetch("/search?limit=8&q=" + encodeURIComponent(text), { headers: { Accept: "application/json" } })
+          .then(function (response) { return response.ok ? response.json() : { items: [] }; })
+          .then(function (page) { if (input.value.trim() === text) show(page.items); })
+          .catch(function () { list.hidden = true; });
+      }, 150);
+    });
+    input.addEventListener("keydown", function (event) {
+      if (list.hidden || items.length === 0) return;
+      if (event.key === "ArrowDown") { event.preventDefault(); mark(Math.min(active + 1, items.length - 1)); }
+      else if (event.key === "ArrowUp") { event.preventDefault(); mark(Math.max(active - 1, 0)); }
+      else if (event.key === "Enter" && active >= 0) { event.preventDefault(); choose(items[active]); }
+      else if (event.key === "Escape") { list.hidden = true; }
+    });
+    input.addEventListener("blur", function () { setTimeout(function () { list.hidden = true; }, 100); });
+  }
+  document.querySelectorAll("input[data-suggest]").forEach(suggest);
+})();

@@ -1,0 +1,154 @@
+"""The pages in a real browser: Debian's Chromium, driven by Playwright, against `stewardgraph
+serve` in a subprocess. A page fails its test if it asks for any URL outside the service or logs
+a console error."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from .conftest import LiveServer
+
+CHROMIUM = os.environ.get("STEWARDGRAPH_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+# Without these, Chromium phones home at every start (updates, sync, safe browsing).
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--disable-default-apps"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"no Chromium at {CHROMIUM}: ./scripts/setup installs Debian's chromium package")
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        yield launched
+        launched.close()
+
+
+@dataclass
+class Watched:
+    """A browser page that records what a page must not do."""
+
+    page: Any
+    base: str
+    outside: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def clean(self) -> None:
+        assert self.outside == [], f"requests outside the service: {self.outside}"
+        assert self.errors == [], f"console errors: {self.errors}"
+
+
+@pytest.fixture
+def tab(browser: Any, live: LiveServer) -> Iterator[Watched]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    watched = Watched(context.new_page(), live.url)
+
+    def request(req: Any) -> None:
+        if not req.url.startswith((live.url, "data:", "blob:", "about:")):
+            watched.outside.append(req.url)
+
+    watched.page.on("request", request)
+    watched.page.on("console", lambda msg: watched.errors.append(msg.text) if msg.type == "error" else None)
+    watched.page.on("pageerror", lambda exc: watched.errors.append(str(exc)))
+    yield watched
+    context.close()
+
+
+def test_search_for_a_project_and_open_it(tab: Watched) -> None:
+    page = tab.page
+    page.goto(tab.base + "/")
+    assert "projects" in page.locator("ul.figures").inner_text()
+    page.locator("#q").fill("widg")
+    option = page.get_by_role("option", name="Widget (project)")
+    option.wait_for()
+    option.click()
+    page.wait_for_url("**/id/project/widget")
+    assert page.locator("h1").inner_text() == "Widget"
+    tab.clean()
+
+
+def test_the_timeline_shows_the_dated_steps(tab: Watched) -> None:
+    page = tab.page
+    page.goto(tab.base + "/id/project/widget")
+    periods = page.locator(".timeline .period")
+    assert periods.count() == 2
+    first, second = periods.nth(0).inner_text(), periods.nth(1).inner_text()
+    assert "Acme Widgets" in first and "2015 – 2020-06-15" in first  # named as it was, at the date's precision
+    assert "Widget Foundation" in second and "2020-06-15 – now" in second
+    steps = page.locator(".timeline .steps li").all_inner_texts()
+    assert steps[0].startswith("2015 creation") and any(s.startswith("2020-06-15 donation from Acme Corp") for s in steps)
+    bar = periods.nth(0).locator(".bar").bounding_box()
+    assert bar is not None and bar["width"] > 10  # drawn, not just listed
+    tab.clean()
+
+
+def test_a_foundation_page_lists_its_sponsors(tab: Watched) -> None:
+    page = tab.page
+    page.goto(tab.base + "/id/organization/widget-foundation")
+    sponsors = page.locator("h2:has-text('Sponsors') + table")
+    assert "Diamond" in sponsors.inner_text() and "50,000" in sponsors.inner_text()
+    tab.clean()
+
+
+def test_run_a_named_query_from_its_form(tab: Watched) -> None:
+    page = tab.page
+    page.goto(tab.base + "/queries")
+    page.get_by_role("link", name="Steward at a date").click()
+    page.wait_for_url("**/queries/steward-at")
+    page.locator("#p-project").fill("Widget")
+    page.locator("#p-date").fill("2016")
+    page.get_by_role("button", name="Run").click()
+    page.wait_for_url("**/queries/steward-at?*")
+    cells = page.locator("table tbody tr").first.locator("td").all_inner_texts()
+    assert cells[:3] == ["Acme Widgets", "owner", "2015"]
+    assert page.locator("#p-date").input_value() == "2016"  # the form keeps what was asked
+    assert page.get_by_role("link", name="CSV").get_attribute("href").startswith("/queries/steward-at.csv?")
+    tab.clean()
+
+
+def test_a_user_error_shows_on_the_form(tab: Watched) -> None:
+    page = tab.page
+    response = page.goto(tab.base + "/queries/steward-at?project=Nothing&date=2016")
+    assert response is not None and response.status == 400
+    assert "no project has the id, name or alias 'Nothing'" in page.get_by_role("alert").inner_text()
+    assert page.locator("#p-project").input_value() == "Nothing"
+    tab.errors = [e for e in tab.errors if "400" not in e]  # the browser logs the page's own status
+    tab.clean()
+
+
+def test_lists_page_through_and_offer_json_and_csv(tab: Watched) -> None:
+    page = tab.page
+    page.goto(tab.base + "/events?limit=3")
+    assert page.locator("table tbody tr").count() == 3
+    page.get_by_role("link", name="next").click()
+    page.wait_for_url("**offset=3**")
+    assert page.locator("table tbody tr").count() >= 1
+    assert "format=csv" in (page.get_by_role("link", name="CSV").get_attribute("href") or "")
+    tab.clean()
+
+
+def test_the_api_documentation_works_offline(tab: Watched) -> None:
+    page = tab.page
+    page.goto(tab.base + "/docs")
+    page.locator(".swagger-ui .info .title").wait_for()
+    assert "StewardGraph" in page.locator(".swagger-ui .info .title").inner_text()
+    page.goto(tab.base + "/redoc")
+    page.locator("h1", has_text="StewardGraph").first.wait_for()  # ReDoc drew the API's title
+    tab.clean()
+
+
+def test_pages_fit_a_phone(browser: Any, live: LiveServer) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 740})
+    page = context.new_page()
+    for path in ("/", "/id/project/widget", "/queries/steward-at", "/events"):
+        page.goto(live.url + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, (path, width)
+    context.close()
