@@ -152,3 +152,49 @@ def test_pages_fit_a_phone(browser: Any, live: LiveServer) -> None:
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, (path, width)
     context.close()
+
+
+SELECT_WIDGETS = "SELECT ?p ?name WHERE { ?p a sg:Project ; rdfs:label ?name } ORDER BY ?name"
+
+
+def test_run_sparql_in_the_editor_and_follow_an_iri(tab: Watched) -> None:
+    page = tab.page
+    page.goto(tab.base + "/sparql")
+    page.locator("#query").fill(SELECT_WIDGETS)
+    page.get_by_role("button", name="Run").click()
+    page.wait_for_url("**/sparql?query=*")  # a result has a URL that can be shared
+    assert page.locator("table thead").inner_text().split() == ["p", "name"]
+    assert page.locator("table tbody tr").count() == 4
+    assert page.locator("#query").input_value() == SELECT_WIDGETS
+    page.locator("table tbody tr").filter(has_text="Widget").first.locator("a").first.click()
+    page.wait_for_url("**/id/project/*")
+    assert page.locator("h1").inner_text() in ("Gadget", "Gizmo", "OpenGizmo", "Widget")
+    tab.clean()
+
+
+def test_a_syntax_error_shows_where_and_keeps_the_query(tab: Watched) -> None:
+    page = tab.page
+    page.goto(tab.base + "/sparql")
+    broken = "SELECT ?p WHERE {\n  ?p a sg:Project\n  FILTER(\n}"
+    page.locator("#query").fill(broken)
+    page.get_by_role("button", name="Run").click()
+    alert = page.get_by_role("alert")
+    alert.wait_for()
+    assert "line" in alert.inner_text() and "column" in alert.inner_text()
+    assert page.locator("#query").input_value() == broken
+    tab.errors = [e for e in tab.errors if "400" not in e]  # the page's own status, logged by the browser
+    tab.clean()
+
+
+def test_a_construct_result_shows_its_triples_and_a_download(tab: Watched) -> None:
+    page = tab.page
+    page.goto(tab.base + "/sparql")
+    page.locator("#query").fill("CONSTRUCT { ?p a sg:Project } WHERE { ?p a sg:Project }")
+    page.get_by_role("button", name="Run").click()
+    page.wait_for_url("**/sparql?query=*")
+    assert "4 triples" in page.locator("main").inner_text()
+    assert page.locator("table tbody tr").count() == 4
+    download = page.get_by_role("link", name="download as Turtle").get_attribute("href") or ""
+    response = page.request.get(tab.base + download)
+    assert response.status == 200 and response.headers["content-type"].startswith("text/turtle")
+    tab.clean()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
@@ -12,13 +12,14 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 import pyoxigraph as ox
 
 from stewardgraph import formats
-from stewardgraph.errors import ParameterError, UnsupportedMediaType
+from stewardgraph.errors import ParameterError, StewardGraphError, UnsupportedMediaType
 from stewardgraph.resources import resource_dir
 from stewardgraph.service import StewardGraph
 from stewardgraph.store import Document, Table
+from stewardgraph.store.engine import NTRIPLES
 from stewardgraph.web.deps import TRUNCATED, seconds
 from stewardgraph.web.deps import Graph as GraphDep
-from stewardgraph.web.html import escape, link, page, table
+from stewardgraph.web.html import clip, compact, escape, link, page, table
 from stewardgraph.web.limits import text
 
 router = APIRouter(tags=["SPARQL"])
@@ -55,24 +56,63 @@ async def _answer(
         return PlainTextResponse("update applied\n")
     if query is None:
         return await _description(request, graph)
+    if hint is None and _wants_editor(request.headers.get("accept")):
+        return await _editor_answer(graph, query, timeout, default_graphs, named_graphs)
     form = graph.form(query)
     kind: formats.Kind = "rdf" if form in ("construct", "describe") else "results"
-    offered = formats.offered(kind) + (["text/html"] if form == "select" else [])
-    media = formats.negotiate(_accept(request, hint, kind), offered)
+    media = formats.negotiate(_accept(request, hint, kind), formats.offered(kind))
     result = await run_in_threadpool(
         lambda: graph.query(
-            query,
-            timeout=seconds(timeout),
-            default_graphs=default_graphs,
-            named_graphs=named_graphs,
-            media=_JSON if media == "text/html" else media,
+            query, timeout=seconds(timeout), default_graphs=default_graphs, named_graphs=named_graphs, media=media,
         )
     )
     assert isinstance(result, Document)
     headers = {TRUNCATED: "true"} if result.truncated else {}
-    if media == "text/html":
-        return HTMLResponse(_results_page(query, json.loads(result.data), result.truncated), headers=headers)
     return Response(result.data, media_type=media, headers=headers)
+
+
+def _wants_editor(accept: str | None) -> bool:
+    """Whether the client prefers a page to every result format we offer (a browser does)."""
+    if not accept:
+        return False
+    offered = [*dict.fromkeys([*formats.offered("results"), *formats.offered("rdf")]), "text/html"]
+    try:
+        return formats.negotiate(accept, offered) == "text/html"
+    except StewardGraphError:
+        return False
+
+
+async def _editor_answer(graph: StewardGraph, query: str, timeout: str | None, default_graphs: list[str],
+                         named_graphs: list[str]) -> HTMLResponse:
+    """The editor with the query kept and its result below: a table for SELECT (IRIs linked to
+    their pages), the answer for ASK, the triples and a download link for CONSTRUCT and DESCRIBE.
+    A user error shows on the page, at its line and column, with the status the API gives it."""
+    try:
+        graph_form = graph.form(query) in ("construct", "describe")
+        media = NTRIPLES if graph_form else _JSON
+        result = await run_in_threadpool(lambda: graph.query(
+            query, timeout=seconds(timeout), default_graphs=default_graphs, named_graphs=named_graphs, media=media))
+    except StewardGraphError as exc:
+        return HTMLResponse(_editor(query, error=exc), status_code=exc.status)
+    assert isinstance(result, Document)
+    headers = {TRUNCATED: "true"} if result.truncated else {}
+    note = '<p class="muted">Cut at the row cap.</p>' if result.truncated else ""
+    if graph_form:
+        triples = list(ox.parse(result.data, format=ox.RdfFormat.N_TRIPLES))
+        download = f"/sparql?query={quote(query, safe='')}&format=turtle"
+        shown = (f'<p>{len(triples):,} triples · <a href="{escape(download)}" download="result.ttl">download as '
+                 f'Turtle</a></p>{note}'
+                 + table(["subject", "predicate", "object"],
+                         [[_term(t.subject), _term(t.predicate), _term(t.object)] for t in triples]))
+    else:
+        document = json.loads(result.data)
+        if "boolean" in document:
+            shown = f'<p class="answer">ASK: <b>{"yes" if document["boolean"] else "no"}</b></p>'
+        else:
+            variables = document["head"]["vars"]
+            rows = [[_cell(binding.get(v)) for v in variables] for binding in document["results"]["bindings"]]
+            shown = f"<p>{len(rows):,} rows</p>{note}{table(variables, rows)}"
+    return HTMLResponse(_editor(query, result=shown), headers=headers)
 
 
 def _accept(request: Request, hint: str | None, kind: formats.Kind) -> str | None:
@@ -238,28 +278,52 @@ def _service_description(endpoint: ox.NamedNode, stats: dict[str, Table], *, wri
 
 
 def _form_page() -> str:
+    return _editor(_EXAMPLE)
+
+
+def _editor(query: str, *, result: str = "", error: StewardGraphError | None = None) -> str:
+    """The query editor: the query as typed, a result or an error, and examples."""
+    problem = ""
+    if error is not None:
+        line, column = getattr(error, "line", None), getattr(error, "column", None)
+        where = f" (line {line}, column {column})" if line else ""
+        problem = f'<p class="error" role="alert">{escape(error.message)}{escape(where)}</p>'
+    examples = "".join(
+        f'<li><a href="/sparql?query={escape(quote(text, safe=""))}">{escape(name)}</a></li>'
+        for name, text in _examples())
     body = (
         "<p>A SPARQL 1.1 endpoint over the stewardship graph. The default graph is the union of "
         "all named graphs, and the prefixes sg, rdf, rdfs, xsd, skos, dcterms, doap, org, prov, "
-        "schema, time and foaf are predeclared. Point SPARQLWrapper, YASGUI or Jena at this URL, "
-        "or try a query here.</p>"
-        '<form method="get" action="/sparql"><textarea name="query">'
-        f"{escape(_EXAMPLE)}</textarea><p><button>Run</button></p></form>"
+        "schema, time and foaf are predeclared. A result's URL can be shared. Point SPARQLWrapper, "
+        "YASGUI or Jena at this URL for more.</p>"
+        '<form method="get" action="/sparql" class="editor"><label for="query">Query</label>'
+        f'<textarea id="query" name="query" spellcheck="false">{escape(query)}</textarea>'
+        '<p><button type="submit">Run</button></p></form>'
+        f"{problem}{result}"
+        f"<details><summary>Examples</summary><ul>{examples}</ul></details>"
         '<p class="muted">Without a query, clients that ask for RDF get the service description '
         "(SPARQL Service Description with VoID statistics).</p>"
     )
-    return page("SPARQL endpoint", body)
+    return page("SPARQL", body)
 
 
-def _results_page(query: str, document: dict[str, Any], truncated: bool) -> str:
-    variables = document["head"]["vars"]
-    rows = [[_cell(binding.get(v)) for v in variables] for binding in document["results"]["bindings"]]
-    note = "<p>Truncated at the row cap.</p>" if truncated else ""
-    body = (
-        f'<form method="get" action="/sparql"><textarea name="query">{escape(query)}</textarea>'
-        f"<p><button>Run</button></p></form><p>{len(rows)} rows</p>{note}{table(variables, rows)}"
-    )
-    return page("SPARQL results", body)
+def _examples() -> list[tuple[str, str]]:
+    """The example queries, and the catalogue's public queries that run as written (no parameters)."""
+    folder = resource_dir("queries")
+    found = [(path.stem.replace("-", " "), path.read_text(encoding="utf-8").strip())
+             for path in sorted((folder / "examples").glob("*.rq"))]
+    for path in sorted(folder.glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        if "#+ internal: true" not in text and "#+ params: {}" in text:
+            body = "\n".join(line for line in text.splitlines() if not line.startswith("#+"))
+            found.append((path.stem.replace("-", " "), body.strip()))
+    return found
+
+
+def _term(term: Any) -> str:
+    if isinstance(term, ox.NamedNode):
+        return link(term.value, compact(term.value))
+    return escape(clip(str(term.value)))
 
 
 def _cell(term: dict[str, str] | None) -> str:
