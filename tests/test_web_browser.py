@@ -86,6 +86,9 @@ def test_the_timeline_shows_the_dated_steps(tab: Watched) -> None:
     assert steps[0].startswith("2015 creation") and any(s.startswith("2020-06-15 donation from Acme Corp") for s in steps)
     bar = periods.nth(0).locator(".bar").bounding_box()
     assert bar is not None and bar["width"] > 10  # drawn, not just listed
+    texts = page.locator("main a").all_inner_texts()
+    assert not [t for t in texts if "/id/stewardship/" in t]  # a stewardship shows as words, not an IRI
+    assert "Acme Corp (owner) for Widget, 2015 – 2020-06-15" in texts
     tab.clean()
 
 
