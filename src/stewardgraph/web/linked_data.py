@@ -139,7 +139,8 @@ def _entity_page(graph: StewardGraph, iri: ox.NamedNode, kind: str, triples: Doc
         body.append("<h2>Referenced by</h2>")
         body.append(table(
             ["subject", "property"],
-            [[link(str(r["s"]), clip(str(r["label"] or r["s"]))), show(ox.NamedNode(str(r["p"])))]
+            [[link(str(r["s"]), clip(str(r["label"] or labels.get(str(r["s"])) or r["s"]))),
+              show(ox.NamedNode(str(r["p"])))]
              for r in incoming.rows],
         ))
     sources = graph.run("entity-source-list", {"entity": iri})
