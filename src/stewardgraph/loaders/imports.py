@@ -291,9 +291,14 @@ class Refinement:
 def refine(records: list[Located], refinements: list[Refinement]) -> None:
     """Apply refinements to the curated records they name, in place. A refined start also moves
     the end of the stewardship handed over on the same coarse date."""
+    by_project: dict[str, list[Refinement]] = {}
+    for ref in refinements:
+        by_project.setdefault(ref.project, []).append(ref)
     for index, item in enumerate(records):
         rec = item.record
-        for ref in refinements:
+        if not isinstance(rec, (Event, Stewardship)) or rec.project is None:
+            continue
+        for ref in by_project.get(rec.project, []):
             if ref.fact == "event" and isinstance(rec, Event) and rec.project == ref.project \
                     and rec.type in ref.other and rec.date == ref.coarse:
                 update: dict[str, Any] = {"date": ref.precise}
