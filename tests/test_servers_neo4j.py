@@ -191,3 +191,12 @@ def test_status_stop_and_restart(neo4j_server: Target, monkeypatch: pytest.Monke
     finally:
         assert stop_neo4j(config) is True
     assert neo4j_status(config)["running"] is False
+
+
+def test_the_first_start_says_it_is_downloading(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Maven can take a minute or two the first time: the user is told, not left with silence."""
+    from stewardgraph.servers.neo4j_maven import NEO4J_VERSION, resolve_classpath
+
+    with pytest.raises(RuntimeError, match="could not fetch"):
+        resolve_classpath(tmp_path / "neo4j", find_mvn=lambda: "/bin/false")  # a Maven that fails at once
+    assert f"fetching Neo4j {NEO4J_VERSION} and its libraries from Maven Central" in capsys.readouterr().err

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -48,6 +49,9 @@ def resolve_classpath(cache_dir: Path, find_mvn: Callable[[], str] = find_mvn) -
     if cached is not None:
         return cached
     mvn = find_mvn()
+    # The first start downloads about 150 MB; say so, rather than seem to hang.
+    print(f"fetching Neo4j {NEO4J_VERSION} and its libraries from Maven Central into {lib} "
+          "(the first start only; a minute or two)...", file=sys.stderr, flush=True)
     cache_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".neo4j-download-", dir=cache_dir) as tmp:
         staging = Path(tmp)
