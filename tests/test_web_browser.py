@@ -97,6 +97,9 @@ def test_a_foundation_page_lists_its_sponsors(tab: Watched) -> None:
     page.goto(tab.base + "/id/organization/widget-foundation")
     sponsors = page.locator("h2:has-text('Sponsors') + table")
     assert "Diamond" in sponsors.inner_text() and "50,000" in sponsors.inner_text()
+    years = page.locator("ol.by-year li").all_inner_texts()
+    assert years[0].split() == ["2020", "1"]  # Widget, hosted since 2020-06-15
+    assert page.locator("ol.by-year li .count-bar").first.bounding_box()["width"] > 10
     tab.clean()
 
 

@@ -122,6 +122,9 @@ def _entity_page(graph: StewardGraph, iri: ox.NamedNode, kind: str, triples: Doc
              for e in detail["events"]],
         ))
     if kind == "organization":
+        chart = pages.hosted_by_year(graph.run("stewardships", {"steward": iri}).rows)
+        if chart:
+            body.append("<h2>Projects hosted, by year</h2>" + chart)
         try:
             sponsors = graph.run("foundation-sponsors", {"foundation": iri.value}).rows
         except ParameterError:  # not a foundation

@@ -236,3 +236,28 @@ def timeline(periods: list[dict[str, Any]], events: list[dict[str, Any]]) -> str
     axis = f'<div class="axis"><span>{int(first)}</span><span>{int(last)}</span></div>'
     return (f'<section class="timeline" aria-label="Chain of custody"><ol class="periods">{"".join(rows)}</ol>{axis}'
             f'<ol class="steps">{steps}</ol></section>')
+
+
+# -- a foundation's projects over the years ------------------------------------------------------
+
+
+def hosted_by_year(periods: list[dict[str, Any]]) -> str:
+    """How many projects an organization hosted (or fiscally sponsored) in each year, as bars:
+    a project counts in every year its period touches."""
+    years: dict[int, int] = {}
+    this_year = dt.date.today().year
+    for p in periods:
+        if p["role"] not in ("host-foundation", "fiscal-sponsor"):
+            continue
+        first = int(str(p["since"])[:4])
+        last = int(str(p["until"])[:4]) if p["until"] else this_year
+        for year in range(first, last + 1):
+            years[year] = years.get(year, 0) + 1
+    if not years:
+        return ""
+    top = max(years.values())
+    bars = "".join(
+        f'<li><span class="year">{year}</span><span class="count-bar" style="width:{100 * years.get(year, 0) / top:.1f}%"></span>'
+        f'<span class="count">{years.get(year, 0):,}</span></li>'
+        for year in range(min(years), max(years) + 1))
+    return f'<ol class="by-year" aria-label="Projects hosted, by year">{bars}</ol>'
