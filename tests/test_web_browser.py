@@ -95,8 +95,12 @@ def test_the_timeline_shows_the_dated_steps(tab: Watched) -> None:
 def test_a_foundation_page_lists_its_sponsors(tab: Watched) -> None:
     page = tab.page
     page.goto(tab.base + "/id/organization/widget-foundation")
-    sponsors = page.locator("h2:has-text('Sponsors') + table")
+    sponsors = page.locator("h2:has-text('Sponsors') ~ table").first
     assert "Diamond" in sponsors.inner_text() and "50,000" in sponsors.inner_text()
+    note = page.locator("h2:has-text('Sponsors') + p")
+    assert "3 on record" in note.inner_text()
+    csv = page.request.get(tab.base + note.get_by_role("link", name="all as CSV").get_attribute("href"))
+    assert csv.ok and "Diamond" in csv.text() and len(csv.text().strip().splitlines()) == 4
     years = page.locator("ol.by-year li").all_inner_texts()
     assert years[0].split() == ["2020", "1"]  # Widget, hosted since 2020-06-15
     assert page.locator("ol.by-year li .count-bar").first.bounding_box()["width"] > 10

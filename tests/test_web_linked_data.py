@@ -74,3 +74,18 @@ def test_openapi_documents_every_endpoint(client: TestClient) -> None:
     assert "pytorch" in json.dumps(spec["paths"]["/projects/{id}"])
     assert "PyTorch" in json.dumps(spec["paths"]["/sparql"])
     assert client.get("/docs").status_code == 200
+
+
+def test_long_sections_are_capped_on_the_page_but_not_in_the_rdf(client: TestClient,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from stewardgraph.web import linked_data
+
+    monkeypatch.setattr(linked_data, "PER_PROPERTY", 1)
+    monkeypatch.setattr(linked_data, "LIST_CAP", 1)
+    turtle = client.get("/id/organization/widget-foundation", headers={"Accept": "text/turtle"}).content
+    types = [t for t in ox.parse(turtle, format=ox.RdfFormat.TURTLE)
+             if t.predicate.value == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"]
+    assert len(types) > 1  # more than the page will show
+    page = client.get("/id/organization/widget-foundation", headers={"Accept": BROWSER}).text
+    assert f"and {len(types) - 1:,} more" in page
+    assert "3 on record" in page and page.count("Diamond") + page.count("Friends") + page.count("Cloud credits") == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import quote
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
@@ -38,6 +39,8 @@ CONTEXT: dict[str, Any] = {
     "source": {"@id": "sg:source", "@type": "@id"},
 }
 _PAGE_TYPES = ["text/html", *formats.offered("rdf")]
+PER_PROPERTY = 25  # values of one property shown on a page; the RDF has them all
+LIST_CAP = 200  # rows of a long section shown on a page
 
 
 @router.get("/", include_in_schema=False)
@@ -101,8 +104,19 @@ def _entity_page(graph: StewardGraph, iri: ox.NamedNode, kind: str, triples: Doc
 
     facts.sort(key=lambda po: (labels.get(po[0], po[0]), str(po[1].value)))
     body = [f'<p class="muted">{escape(iri.value)} · {escape(kind)}</p>']
-    body.append(table(["property", "value"],
-                      [[show(ox.NamedNode(p)), show(o)] for p, o in facts if p != NS + "source"]))
+    rows: list[list[str]] = []
+    shown: dict[str, int] = {}
+    for p, o in facts:
+        if p == NS + "source":
+            continue
+        shown[p] = shown.get(p, 0) + 1
+        if shown[p] <= PER_PROPERTY:
+            rows.append([show(ox.NamedNode(p)), show(o)])
+        elif shown[p] == PER_PROPERTY + 1:
+            more = sum(1 for q, _ in facts if q == p) - PER_PROPERTY
+            rows.append([show(ox.NamedNode(p)), f'<span class="muted">and {more:,} more (the Turtle or JSON-LD of this '
+                                                 "page has them all)</span>"])
+    body.append(table(["property", "value"], rows))
     budget.check()
     if kind == "project":
         detail = entities.project(graph, iri)
@@ -131,20 +145,25 @@ def _entity_page(graph: StewardGraph, iri: ox.NamedNode, kind: str, triples: Doc
             sponsors = []
         budget.check()
         if sponsors:
-            body.append("<h2>Sponsors</h2>")
+            every = f'/queries/foundation-sponsors.csv?foundation={quote(iri.value, safe="")}'
+            body.append(f'<h2>Sponsors</h2><p class="muted">{len(sponsors):,} on record · '
+                        f'<a href="{escape(every)}">all as CSV</a></p>')
             body.append(table(["sponsor", "level", "kind", "amount (USD a year)", "listed"], [
                 [escape(str(r["sponsor"])), escape(str(r["level"])), escape(str(r["kind"])),
                  escape(f'{int(str(r["amount_usd"])):,}' if r["amount_usd"] else ""), escape(str(r["listed"]))]
-                for r in sponsors]))
+                for r in sponsors[:LIST_CAP]]))
     incoming = graph.run("incoming", {"object": iri})
     budget.check()
     if incoming.rows:
         body.append("<h2>Referenced by</h2>")
+        if len(incoming.rows) > LIST_CAP:
+            body.append(f'<p class="muted">The first {LIST_CAP} of {len(incoming.rows):,}; '
+                        '<a href="/sparql">SPARQL</a> gives them all.</p>')
         body.append(table(
             ["subject", "property"],
             [[link(str(r["s"]), clip(str(r["label"] or labels.get(str(r["s"])) or r["s"]))),
               show(ox.NamedNode(str(r["p"])))]
-             for r in incoming.rows],
+             for r in incoming.rows[:LIST_CAP]],
         ))
     sources = graph.run("entity-source-list", {"entity": iri})
     budget.check()
