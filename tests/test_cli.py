@@ -115,9 +115,42 @@ def test_export(built, tmp_path: Path, fmt: str) -> None:  # type: ignore[no-unt
     assert "id/project/widget" in target.read_text()
 
 
-def test_stats(built) -> None:  # type: ignore[no-untyped-def]
+def test_stats_names_graphs_and_classes_briefly(built) -> None:  # type: ignore[no-untyped-def]
     out = built("stats").output
-    assert "graph/curated/facts" in out and "Project" in out
+    assert "curated/facts" in out and "sg:Project" in out
+    assert "https://" not in out
+
+
+def test_a_misspelt_name_gets_a_did_you_mean(built) -> None:  # type: ignore[no-untyped-def]
+    assert "did you mean 'steward-at'?" in built("query", "--name", "stewrd-at", code=1).stderr
+    assert "did you mean 'Widget'?" in built("query", "--name", "steward-at", "--param", "project=Widgit",
+                                             code=1).stderr
+    assert "did you mean 'Widget Foundation'?" in built("query", "--name", "foundation-projects", "--param",
+                                                        "foundation=Widget Fundation", code=1).stderr
+    # a named query's name given as SPARQL text
+    assert "--name NAME; did you mean 'steward-at'?" in built("query", "steward-at", code=2).stderr
+
+
+def test_settings_options_work_after_the_subcommand(tmp_path: Path) -> None:
+    runner = CliRunner()
+    where = ["--data-dir", str(tmp_path / "after"), "--curated-dir", str(FIXTURES / "curated")]
+    assert runner.invoke(main, ["build", *where]).exit_code == 0
+    found = runner.invoke(main, ["query", "--name", "project-history", "--param", "project=widget", "--format", "json",
+                                 "--data-dir", str(tmp_path / "after")])
+    assert found.exit_code == 0 and [r["event_type"] for r in json.loads(found.output)] == ["creation", "donation"]
+    assert runner.invoke(main, ["stats", "--data-dir", str(tmp_path / "empty")]).exit_code == 1  # nothing built there
+
+
+def test_query_help_lists_the_named_queries() -> None:
+    out = CliRunner().invoke(main, ["query", "--help"]).output
+    assert "Named queries" in out and "steward-at" in out and "project: project, date: date = today" in out
+    assert "include_sub: boolean = true" in " ".join(out.split())
+    assert "page-labels" not in out  # internal read models are not offered
+
+
+def test_queries_spell_defaults_as_json(built) -> None:  # type: ignore[no-untyped-def]
+    out = " ".join(built("queries").output.replace("│", " ").split())
+    assert "include_sub: boolean = true" in out and "True" not in out
 
 
 def test_installed_console_script(tmp_path: Path) -> None:
@@ -145,3 +178,11 @@ def test_a_query_stops_at_the_time_limit(built, tmp_path: Path) -> None:  # type
     assert done.returncode == 1
     assert "the query ran out of time after 1 s and was stopped" in done.stderr
     assert time.monotonic() - started < 10  # 1 s of query, plus starting Python and the worker
+
+
+def test_with_neo4j_down_the_cli_says_how_to_start_it(built, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("STEWARDGRAPH_NEO4J_URI", raising=False)
+    monkeypatch.setenv("STEWARDGRAPH_NEO4J_BOLT_PORT", "9")  # the local server's port; nothing listens there
+    message = built("query", "--name", "foundation-tree", "--backend", "neo4j", code=1).stderr.strip()
+    assert message == ("Error: Neo4j is not reachable at bolt://127.0.0.1:9 (connection refused); "
+                       "start it with 'stewardgraph neo4j start'")

@@ -24,7 +24,8 @@ def test_jsonld_with_a_published_context(client: TestClient) -> None:
     response = client.get("/id/project/widget", headers={"Accept": "application/ld+json"})
     document = response.json()
     assert document["@id"] == WIDGET and document["name"] == "Widget"
-    assert document["@context"] == "http://testserver/context.jsonld"
+    assert document["@context"] == "https://w3id.org/stewardgraph/context.jsonld"  # stable, not this host's
+    assert response.headers["link"].startswith("<http://testserver/context.jsonld>")  # the copy served here
     context = client.get("/context.jsonld").json()
     # expanding with the published context gives the same triples as Turtle
     inline = json.dumps({**document, "@context": context["@context"]}).encode()

@@ -68,6 +68,8 @@ def test_csv_by_suffix_and_by_accept(client: TestClient) -> None:
         ({"project": "widget", "colour": "red"}, "colour", "parameter 'colour': query 'steward-at' has no such parameter"),
         ({"project": "widget", "date": "2021-02-30"}, "date", "parameter 'date': expected date: '2021-02-30' is not a real day"),
         ({"project": "nothing"}, "project", "parameter 'project': no project has the id, name or alias 'nothing'"),
+        ({"project": "Widgit"}, "project", "parameter 'project': no project has the id, name or alias 'Widgit'; "
+                                           "did you mean 'Widget'?"),
         ({"project": "widget", "timeout": "-1"}, "timeout", "parameter 'timeout': must be more than 0 seconds"),
     ],
 )
@@ -81,3 +83,5 @@ def test_bad_parameters_are_400_naming_the_parameter(client: TestClient, params:
 def test_unknown_query_is_404(client: TestClient) -> None:
     response = client.get("/queries/nope")
     assert response.status_code == 404 and response.json()["error"]["type"] == "NotFound"
+    misspelt = client.get("/queries/steward-atx").json()["error"]["message"]
+    assert misspelt == "no named query 'steward-atx'; did you mean 'steward-at'?"

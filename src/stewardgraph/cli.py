@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,6 +18,9 @@ from rich.table import Table as RichTable
 from stewardgraph.config import SOURCES, Settings
 from stewardgraph.formats import EXPORTS, table_csv
 from stewardgraph.errors import StewardGraphError
+from stewardgraph.names import did_you_mean
+from stewardgraph.namespaces import GRAPH, compact
+from stewardgraph.queries import Catalogue, signature
 from stewardgraph.service import StewardGraph
 from stewardgraph.store import Document, Table
 
@@ -42,17 +46,31 @@ def _graph(ctx: click.Context) -> Iterator[StewardGraph]:
         graph.close()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--data-dir", type=click.Path(path_type=Path), help="Store directory (env STEWARDGRAPH_DATA_DIR).")
-@click.option("--curated-dir", type=click.Path(path_type=Path), help="Curated YAML directory (env STEWARDGRAPH_CURATED_DIR).")
-@click.option("--imports", help="Comma-separated importers that build includes (env STEWARDGRAPH_IMPORTS).")
-@click.option("--import-dir", type=click.Path(path_type=Path), help="Directory of data snapshots (env STEWARDGRAPH_IMPORT_DIR).")
+_SETTINGS_OPTIONS = [  # (flag, settings key, type, help): given before or after the subcommand
+    ("--data-dir", "data_dir", click.Path(path_type=Path), "Store directory (env STEWARDGRAPH_DATA_DIR)."),
+    ("--curated-dir", "curated_dir", click.Path(path_type=Path), "Curated YAML directory (env STEWARDGRAPH_CURATED_DIR)."),
+    ("--imports", "imports", None, "Comma-separated importers that build includes (env STEWARDGRAPH_IMPORTS)."),
+    ("--import-dir", "import_dir", click.Path(path_type=Path), "Directory of data snapshots (env STEWARDGRAPH_IMPORT_DIR)."),
+]
+
+
+def _settings_options() -> list[click.Option]:
+    def remember(key: str) -> Callable[[click.Context, click.Parameter, Any], None]:
+        def callback(ctx: click.Context, _param: click.Parameter, value: Any) -> None:
+            if value is not None:
+                ctx.ensure_object(dict)[key] = value
+        return callback
+
+    return [click.Option([flag], type=kind, help=text, expose_value=False, callback=remember(key))
+            for flag, key, kind, text in _SETTINGS_OPTIONS]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, params=_settings_options())
 @click.version_option(package_name="stewardgraph")
 @click.pass_context
-def main(ctx: click.Context, data_dir: Path | None, curated_dir: Path | None, imports: str | None,
-         import_dir: Path | None) -> None:
+def main(ctx: click.Context) -> None:
     """StewardGraph: who owns, hosts, funds and governs open-source projects, over time."""
-    ctx.obj = {"data_dir": data_dir, "curated_dir": curated_dir, "imports": imports, "import_dir": import_dir}
+    ctx.ensure_object(dict)
 
 
 def _with_progress(action: Callable[[Callable[[str], None]], BuildSummary]) -> BuildSummary:
@@ -132,7 +150,19 @@ def validate(ctx: click.Context, files: tuple[Path, ...]) -> None:
         _print_summary(summary, "valid")
 
 
-@main.command()
+class _QueryCommand(click.Command):
+    """`query --help` ends with the catalogue of named queries and their parameters."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        try:
+            catalogue = Catalogue.load(Settings().queries_dir)
+        except Exception:  # help must never fail; the listing is a courtesy
+            return
+        with formatter.section("Named queries (--name NAME --param KEY=VALUE ...)"):
+            formatter.write_dl([(q.name, f"{q.title}. {signature(q)}") for q in catalogue.public()])
+
+
+@main.command(cls=_QueryCommand)
 @click.argument("sparql", required=False)
 @click.option("--name", "name", help="Run the named query NAME instead of SPARQL text.")
 @click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="A named-query parameter; repeatable.")
@@ -158,6 +188,9 @@ def query(
             if values:
                 raise click.UsageError("--param only applies to named queries")
             text = sys.stdin.read() if sparql == "-" else str(sparql)
+            if re.fullmatch(r"[a-z][a-z0-9-]*", text.strip()):
+                hint = did_you_mean(text, [q.name for q in graph.catalogue.public()]) or "; see 'stewardgraph queries'"
+                raise click.UsageError(f"'{text.strip()}' is not SPARQL; a named query runs with --name NAME{hint}")
             rdf = graph.form(text) in ("construct", "describe")
             result = graph.query(text, media="text/turtle" if rdf else None)
         _print_result(result, fmt)
@@ -239,10 +272,12 @@ def import_(ctx: click.Context, source: str, location: str | None, commit: str |
 @main.command()
 @click.pass_context
 def stats(ctx: click.Context) -> None:
-    """Triples per named graph and instances per class."""
+    """Triples per named graph (after graph/) and instances per class (as prefixed names)."""
     with _graph(ctx) as graph:
         tables = graph.stats()
     for title, table in tables.items():
+        for row in table.rows:
+            row.update({k: str(v).removeprefix(GRAPH) if k == "graph" else compact(str(v)) for k, v in row.items()})
         _print_result(table, "table") if table.rows else click.echo(f"{title}: none")
 
 
@@ -254,11 +289,7 @@ def list_queries(ctx: click.Context, everything: bool) -> None:
     with _graph(ctx) as graph:
         table = RichTable("name", "parameters", "columns", "title")
         for named in (list(graph.catalogue) if everything else graph.catalogue.public()):
-            params = ", ".join(
-                f"{p.name}:{p.type}" + ("" if p.required else f"={p.default or '(optional)'}")
-                for p in named.params
-            )
-            table.add_row(named.name, params, ", ".join(named.columns), named.title)
+            table.add_row(named.name, signature(named), ", ".join(named.columns), named.title)
         Console().print(table)
 
 
@@ -359,3 +390,14 @@ def neo4j_sync(ctx: click.Context) -> None:
         for name, count in items.items():
             table.add_row(kind, name, str(count))
     Console().print(table)
+
+
+def _add_settings_options(group: click.Group) -> None:
+    for command in group.commands.values():
+        if isinstance(command, click.Group):
+            _add_settings_options(command)
+        else:
+            command.params.extend(_settings_options())
+
+
+_add_settings_options(main)

@@ -5,8 +5,10 @@ Curated checks (one alias, one entity) and the importers' matching use the same 
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
 
 # Legal forms, and words that name a kind of body: never a key on their own.
 LEGAL_FORMS = frozenset({
@@ -47,3 +49,23 @@ def is_key(key: str) -> bool:
     (False, False, True, False)
     """
     return bool(key) and key not in GENERIC_WORDS
+
+
+def did_you_mean(wanted: str, known: Iterable[str] | Mapping[str, str], n: int = 3) -> str:
+    """A "did you mean" suffix for an error: the known names closest to the one given, or "".
+    ``known`` may map each name to what it names, so that one thing is offered once.
+
+    >>> did_you_mean("Pytorh", ["PyTorch", "Pyro", "Torch"])
+    "; did you mean 'PyTorch'?"
+    >>> did_you_mean("Linux Fundation", {"Linux Foundation": "lf", "The Linux Foundation": "lf"})
+    "; did you mean 'Linux Foundation'?"
+    """
+    owner = known if isinstance(known, Mapping) else {name: name for name in known}
+    spelled: dict[str, str] = {}
+    for name in owner:
+        spelled.setdefault(name.lower(), name)
+    offered: dict[str, str] = {}
+    for close in difflib.get_close_matches(wanted.strip().lower(), list(spelled), n=3 * n, cutoff=0.75):
+        offered.setdefault(owner[spelled[close]], spelled[close])
+    names = list(offered.values())[:n]
+    return f"; did you mean {' or '.join(repr(name) for name in names)}?" if names else ""

@@ -19,3 +19,17 @@ PREFIXES = {
     "time": "http://www.w3.org/2006/time#",
     "foaf": "http://xmlns.com/foaf/0.1/",
 }
+
+
+def compact(iri: str) -> str:
+    """A prefixed name for an IRI in one of the known namespaces, else the IRI.
+
+    >>> compact("http://purl.org/dc/terms/description")
+    'dcterms:description'
+    >>> compact("https://example.org/x")
+    'https://example.org/x'
+    """
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri

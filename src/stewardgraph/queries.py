@@ -26,6 +26,7 @@ bounded by what it is about (the facts of one entity).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ import pyoxigraph as ox
 import yaml
 
 from stewardgraph.errors import NotFound, ParameterError, StewardGraphError
+from stewardgraph.names import did_you_mean
 from stewardgraph.records import PartialDate
 from stewardgraph.store.base import IRI_PATTERN
 
@@ -197,6 +199,23 @@ def parse_query_file(path: Path) -> NamedQuery:
     )
 
 
+def signature(named: NamedQuery) -> str:
+    """The parameters of a named query as a user types them, values spelled as in JSON.
+
+    >>> signature(NamedQuery("q", "", "", (Param("date", "date", "", False, None),
+    ...     Param("include_sub", "boolean", "", False, True), Param("project", "entity", "", True)), (), ""))
+    'date: date (optional), include_sub: boolean = true, project: entity'
+    """
+    def one(p: Param) -> str:
+        if p.required:
+            return f"{p.name}: {p.type}"
+        if p.default is None:
+            return f"{p.name}: {p.type} (optional)"
+        return f"{p.name}: {p.type} = {json.dumps(p.default) if not isinstance(p.default, str) else p.default}"
+
+    return ", ".join(one(p) for p in named.params)
+
+
 class Catalogue:
     """Named queries, loaded once from a directory."""
 
@@ -221,5 +240,5 @@ class Catalogue:
         try:
             return self._queries[name]
         except KeyError:
-            known = ", ".join(self._queries)
-            raise NotFound(f"no named query '{name}' (known: {known})") from None
+            hint = did_you_mean(name, self._queries) or f" (known: {', '.join(q.name for q in self.public())})"
+            raise NotFound(f"no named query '{name}'{hint}") from None

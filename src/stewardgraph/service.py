@@ -34,6 +34,7 @@ from stewardgraph.store import Document, EmbeddedStore, Limits, QueryOptions, Qu
 from stewardgraph.store.base import IRI_PATTERN
 from stewardgraph.store.embedded import write_lock
 from stewardgraph.namespaces import ID, NS, PREFIXES
+from stewardgraph.names import did_you_mean
 
 _KIND: dict[str, formats.Kind] = {"select": "results", "ask": "results", "construct": "rdf", "describe": "rdf"}
 XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
@@ -321,7 +322,9 @@ class StewardGraph:
                            database=s.neo4j_database, timeout=s.query_timeout, read_user=s.neo4j_read_user,
                            read_password=s.neo4j_read_password.get_secret_value() if s.neo4j_read_password else None,
                            procedures=s.procedures, concurrency=s.neo4j_concurrency, max_bytes=s.result_max_bytes,
-                           max_text=s.query_max_bytes)
+                           max_text=s.query_max_bytes,
+                           down_hint="; start it with 'stewardgraph neo4j start'" if s.neo4j_uri is None
+                           else "; check STEWARDGRAPH_NEO4J_URI and that the server runs")
 
     def cypher(self, query: str, parameters: Mapping[str, Any] | None = None, *, timeout: float | None = None,
                graph: bool = False) -> CypherResult:
@@ -365,7 +368,10 @@ class StewardGraph:
         if len(candidates) == 1:
             return ox.NamedNode(candidates.pop())
         if not candidates:
-            raise ParameterError(parameter or kind, f"no {kind} has the id, name or alias '{value}'")
+            names = {str(row["name"]): str(row["entity"]) for each in kinds
+                     for row in self.run("entity-names", {"class": NS + each.capitalize()}, backend=backend).rows}
+            raise ParameterError(parameter or kind,
+                                 f"no {kind} has the id, name or alias '{value}'{did_you_mean(needle, names)}")
         raise ParameterError(
             parameter or kind,
             f"'{value}' is ambiguous: {', '.join(sorted(candidates))}",

@@ -71,8 +71,9 @@ class CypherStore:
     def __init__(self, *, uri: str, user: str, password: str, database: str, timeout: float,
                  read_user: str | None = None, read_password: str | None = None,
                  procedures: frozenset[str] = frozenset(), concurrency: int = 4,
-                 max_bytes: int = 16 * 2**20, max_text: int = 32_768) -> None:
+                 max_bytes: int = 16 * 2**20, max_text: int = 32_768, down_hint: str = "") -> None:
         self.uri, self.database, self._timeout = uri, database, timeout
+        self.down_hint = down_hint  # what to do when Neo4j does not answer
         self._auth = (user, password)
         self._read_auth = (read_user, read_password or "") if read_user else None
         self.procedures, self.max_bytes, self.max_text = procedures, max_bytes, max_text
@@ -108,7 +109,7 @@ class CypherStore:
         except StewardGraphError:
             raise
         except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError) as exc:
-            raise StoreError(f"Neo4j is not reachable at {self.uri}: {' '.join(str(exc).split())}") from exc
+            raise StoreError(f"Neo4j is not reachable at {self.uri} ({_reason(exc)}){self.down_hint}") from exc
         except neo4j_errors.AuthError as exc:
             raise StoreError(f"Neo4j at {self.uri} refused the credentials: {exc.message}") from exc
         except neo4j_errors.CypherSyntaxError as exc:
@@ -362,3 +363,16 @@ def _collect(value: Any, nodes: dict[str, Any], relationships: dict[str, Any]) -
     elif isinstance(value, (list, tuple)):
         for item in value:
             _collect(item, nodes, relationships)
+
+
+def _reason(exc: Exception) -> str:
+    """The driver's reason for a failed connection, without its addresses and wrappers.
+
+    >>> _reason(OSError("Couldn't connect to 127.0.0.1:9 (resolved to ...): Failed to establish connection to "
+    ...                 "ResolvedIPv4Address(('127.0.0.1', 9)) (reason [Errno 111] Connection refused)"))
+    'connection refused'
+    """
+    text = " ".join(str(exc).split())
+    found = re.search(r"reason (?:\[Errno -?\d+\] )?([^)]*)\)", text)
+    reason = found.group(1) if found else text
+    return (reason[:1].lower() + reason[1:])[:120] or type(exc).__name__

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from html import escape
 
-from stewardgraph.vocab import BASE, PREFIXES
+from stewardgraph.namespaces import compact as compact
+from stewardgraph.vocab import BASE
 
 def page(title: str, body: str) -> str:
     """A whole page: the menu, the title, the body, and the service's own style and script."""
@@ -27,18 +28,6 @@ def page(title: str, body: str) -> str:
 def local(iri: str) -> str:
     """Our entity IRIs resolve on this server: link to the local path."""
     return iri[len(BASE) - 1 :] if iri.startswith(BASE + "id/") else iri
-
-
-def compact(iri: str) -> str:
-    """A prefixed name for an IRI in one of our known namespaces, else the IRI.
-
-    >>> compact("http://purl.org/dc/terms/description")
-    'dcterms:description'
-    """
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
-    return iri
 
 
 def clip(text: str, limit: int = 2_000) -> str:

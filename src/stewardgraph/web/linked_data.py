@@ -17,7 +17,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from stewardgraph import entities, formats
 from stewardgraph.errors import NotFound, ParameterError
-from stewardgraph.namespaces import ID, NS, PREFIXES
+from stewardgraph.namespaces import BASE, ID, NS, PREFIXES
 from stewardgraph.ontology import ONTOLOGY_FILE
 from stewardgraph.rdfgraph import rdflib_graph
 from stewardgraph.service import StewardGraph
@@ -38,6 +38,9 @@ CONTEXT: dict[str, Any] = {
     "homepage": {"@id": "foaf:homepage", "@type": "@id"},
     "source": {"@id": "sg:source", "@type": "@id"},
 }
+# The stable address of the context, like the entity IRIs under w3id.org; every server serves a copy
+# at /context.jsonld (linked from each document's Link header).
+CONTEXT_URL = BASE + "context.jsonld"
 _PAGE_TYPES = ["text/html", *formats.offered("rdf")]
 PER_PROPERTY = 25  # values of one property shown on a page; the RDF has them all
 LIST_CAP = 200  # rows of a long section shown on a page
@@ -79,7 +82,8 @@ async def resolve(
         budget = Budget(graph.settings.query_timeout, "page")
         return HTMLResponse(await run_in_threadpool(_entity_page, graph, iri, kind, found, budget))
     if media == "application/ld+json":
-        return Response(_jsonld(found, str(request.url_for("context"))), media_type=media)
+        return Response(_jsonld(found, CONTEXT_URL), media_type=media,
+                        headers={"Link": f'<{request.url_for("context")}>; rel="alternate"; type="{media}"'})
     return Response(found.data, media_type=media)
 
 
