@@ -195,3 +195,6 @@ def synced(served_dir: Path, neo4j_target: dict[str, str]) -> Iterator[StewardGr
     graph.sync_neo4j()
     yield graph
     graph.close()
+
+
+from .browsing import browser, tab  # noqa: E402,F401  (fixtures for every browser test)
