@@ -251,7 +251,7 @@ def _joins_inside(text: str) -> list[str]:
             if child.type == "triples_block":
                 parts += sum(len(prop.named_children[-1].named_children)
                              for triple in child.named_children for prop in _properties(triple))
-            elif child.type not in ("optional_graph_pattern", "filter", "bind"):
+            elif child.type not in ("optional_graph_pattern", "filter", "bind", "comment"):
                 parts += 1
         if parts > 1:
             found.append(source[node.start_byte:node.end_byte].decode()[:60])

@@ -34,7 +34,8 @@ def test_the_timeline_shows_the_dated_steps(tab: Watched) -> None:
     assert bar is not None and bar["width"] > 10  # drawn, not just listed
     texts = page.locator("main a").all_inner_texts()
     assert not [t for t in texts if "/id/stewardship/" in t]  # a stewardship shows as words, not an IRI
-    assert "Acme Corp (owner) for Widget, 2015 – 2020-06-15" in texts
+    # named as the timeline names it: the steward as it was called when the stewardship began
+    assert "Acme Widgets (owner) for Widget, 2015 – 2020-06-15" in texts
     tab.clean()
 
 

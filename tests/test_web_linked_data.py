@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 
 import pyoxigraph as ox
 import pytest
@@ -79,14 +81,57 @@ def test_openapi_documents_every_endpoint(client: TestClient) -> None:
 
 def test_long_sections_are_capped_on_the_page_but_not_in_the_rdf(client: TestClient,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    from stewardgraph.web import linked_data
+    from stewardgraph.web import entity_page
 
-    monkeypatch.setattr(linked_data, "PER_PROPERTY", 1)
-    monkeypatch.setattr(linked_data, "LIST_CAP", 1)
+    monkeypatch.setattr(entity_page, "PER_PROPERTY", 1)
+    monkeypatch.setattr(entity_page, "LIST_CAP", 1)
     turtle = client.get("/id/organization/widget-foundation", headers={"Accept": "text/turtle"}).content
     types = [t for t in ox.parse(turtle, format=ox.RdfFormat.TURTLE)
              if t.predicate.value == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"]
     assert len(types) > 1  # more than the page will show
     page = client.get("/id/organization/widget-foundation", headers={"Accept": BROWSER}).text
     assert f"and {len(types) - 1:,} more" in page
-    assert "3 on record" in page and page.count("Diamond") + page.count("Friends") + page.count("Cloud credits") == 1
+    assert "the first 1 of 3" in page and page.count("Diamond") + page.count("Friends") + page.count("Cloud credits") == 1
+
+
+def test_a_project_page_gives_its_license_history_and_fork_lineage(client: TestClient) -> None:
+    gizmo = client.get("/id/project/gizmo", headers={"Accept": BROWSER}).text
+    history = gizmo[gizmo.index("<h2>License history</h2>"):]
+    assert "2021-03" in history and "from Apache-2.0 to BUSL-1.1" in " ".join(
+        re.sub(r"<[^>]+>", " ", history[:history.index("</ol>")]).split())
+    lineage = " ".join(re.sub(r"<[^>]+>", " ", gizmo[gizmo.index("<h2>Fork lineage</h2>"):]).split())
+    assert lineage.startswith("Fork lineage OpenGizmo forked from it on 2021-04-02, after Gizmo's relicensing of "
+                              "2021-03 to BUSL-1.1")
+    fork = " ".join(re.sub(r"<[^>]+>", " ", client.get("/id/project/opengizmo", headers={"Accept": BROWSER}).text).split())
+    assert "forked from Gizmo on 2021-04-02" in fork
+    assert 'href="/id/project/gizmo"' in client.get("/id/project/opengizmo", headers={"Accept": BROWSER}).text
+    widget = client.get("/id/project/widget", headers={"Accept": BROWSER}).text
+    assert "no relicensing is recorded" in widget and "<h2>Fork lineage</h2>" not in widget
+
+
+def test_a_project_page_carries_its_neighbourhood_as_a_graph(client: TestClient) -> None:
+    page = client.get("/id/project/widget", headers={"Accept": BROWSER}).text
+    found = re.search(r'<figure class="graph" data-graph="([^"]*)"', page)
+    assert found is not None
+    graph = json.loads(html.unescape(found.group(1)))
+    assert {n["label"]: n["kind"] for n in graph["nodes"]} == {
+        "Widget": "project", "Acme Widgets": "organization", "Widget Foundation": "foundation"}
+    assert {(e["source"].rsplit("/", 1)[1], e["label"]) for e in graph["edges"]} == {
+        ("acme", "owner, 2015 – 2020-06-15"), ("widget-foundation", "host-foundation, 2020-06-15 – now")}
+    assert "The links as a list" in page  # and readable without scripts
+
+
+def test_entity_pages_name_properties_in_words(client: TestClient) -> None:
+    page = client.get("/id/project/widget", headers={"Accept": BROWSER}).text
+    assert '<a href="http://www.w3.org/2004/02/skos/core#altLabel" title="skos:altLabel">also known as</a>' in page
+    assert '<a href="/ontology#created" title="sg:created">created</a>' in page  # our terms resolve here
+    assert ">skos:altLabel<" not in page and ">rdfs:label<" not in page and ">rdf:type<" not in page
+    assert '?format=ttl">Turtle</a>' in page
+
+
+def test_an_entity_in_a_format_named_by_a_parameter(client: TestClient) -> None:
+    turtle = client.get("/id/project/widget", params={"format": "ttl"}, headers={"Accept": BROWSER})
+    assert turtle.headers["content-type"].startswith("text/turtle")
+    assert client.get("/id/project/widget", params={"format": "jsonld"}).json()["name"] == "Widget"
+    bad = client.get("/id/project/widget", params={"format": "pdf"})
+    assert bad.status_code == 400 and bad.json()["error"]["parameter"] == "format"

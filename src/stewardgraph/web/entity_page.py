@@ -1,0 +1,273 @@
+"""The HTML page of one entity: its facts in words, and for a project its chain of custody, its
+neighbourhood as a graph, its license history and fork lineage; for an organization what it hosts
+and who sponsors it. The RDF of the same IRI has every triple; a page caps long sections."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import quote
+
+import pyoxigraph as ox
+
+from stewardgraph import entities
+from stewardgraph.errors import ParameterError
+from stewardgraph.namespaces import ID, NS, PREFIXES
+from stewardgraph.service import StewardGraph
+from stewardgraph.store import Document, Table
+from stewardgraph.web import pages
+from stewardgraph.web.html import clip, compact, escape, link, local, page, table
+from stewardgraph.web.limits import Budget
+
+PER_PROPERTY = 25  # values of one property shown on a page; the RDF has them all
+LIST_CAP = 200  # rows of a long section shown on a page
+GRAPH_CAP = 60  # nodes of a neighbourhood graph
+SPDX = "http://spdx.org/licenses/"
+WIKIDATA = "http://www.wikidata.org/entity/"
+LABEL = PREFIXES["rdfs"] + "label"
+
+# Words for the terms of other vocabularies that pages show; ours have labels in the ontology.
+TERM_WORDS = {
+    PREFIXES["rdf"] + "type": "type",
+    LABEL: "name",
+    PREFIXES["rdfs"] + "comment": "comment",
+    PREFIXES["skos"] + "altLabel": "also known as",
+    PREFIXES["skos"] + "prefLabel": "name",
+    PREFIXES["skos"] + "notation": "notation",
+    PREFIXES["dcterms"] + "description": "description",
+    PREFIXES["dcterms"] + "title": "title",
+    PREFIXES["foaf"] + "homepage": "homepage",
+    PREFIXES["schema"] + "codeRepository": "code repository",
+    PREFIXES["schema"] + "sponsor": "sponsor",
+    PREFIXES["schema"] + "funder": "funder",
+    PREFIXES["schema"] + "legalName": "legal name",
+    PREFIXES["schema"] + "taxID": "tax id",
+    PREFIXES["schema"] + "nonprofitStatus": "nonprofit status",
+    PREFIXES["schema"] + "addressCountry": "country",
+    PREFIXES["prov"] + "qualifiedAttribution": "stewardship",
+    PREFIXES["prov"] + "wasInvalidatedBy": "ended by",
+    PREFIXES["org"] + "subOrganizationOf": "part of",
+    "http://www.w3.org/2002/07/owl#sameAs": "same as",
+}
+
+
+def words(iri: str, labels: dict[str, str]) -> str:
+    """What a page calls a term: its label, a word for a well-known property, an SPDX id, a
+    Wikidata id, else its prefixed name.
+
+    >>> words("http://spdx.org/licenses/BSD-3-Clause", {}), words("http://www.wikidata.org/entity/Q1", {})
+    ('BSD-3-Clause', 'Wikidata Q1')
+    """
+    if iri in labels:
+        return labels[iri]
+    if iri in TERM_WORDS:
+        return TERM_WORDS[iri]
+    if iri.startswith((SPDX, ID + "license/")):  # an SPDX id, or a LicenseRef- of ours
+        return iri.rsplit("/", 1)[-1]
+    if iri.startswith(WIKIDATA):
+        return f"Wikidata {iri[len(WIKIDATA):]}"
+    return compact(iri)
+
+
+def _term(iri: str, labels: dict[str, str]) -> str:
+    """A link named in words, with the prefixed name as its tooltip for those who write queries."""
+    return f'<a href="{escape(local(iri))}" title="{escape(compact(iri))}">{escape(words(iri, labels))}</a>'
+
+
+def render(graph: StewardGraph, iri: ox.NamedNode, kind: str, triples: Document, budget: Budget) -> str:
+    facts = _shown([(t.predicate.value, t.object) for t in ox.parse(triples.data, format=ox.RdfFormat.N_TRIPLES)
+                    if t.subject == iri])
+    referrers = graph.run("incoming", {"object": iri}, limit=LIST_CAP)
+    budget.check()
+    terms = {p for p, _, _ in facts} | {o.value for _, o, _ in facts if isinstance(o, ox.NamedNode)}
+    terms |= {str(r["p"]) for r in referrers.rows} | {str(r["s"]) for r in referrers.rows if r["label"] is None}
+    labels = {str(r["term"]): str(r["label"]) for r in graph.run("page-labels", {"terms": sorted(terms)}).rows}
+    budget.check()
+    title = next((o.value for p, o, _ in facts if p == LABEL), iri.value)
+    body = [f'<p class="muted">{escape(iri.value)} · {escape(kind)} · '
+            f'<a href="{escape(local(iri.value))}?format=ttl">Turtle</a> · '
+            f'<a href="{escape(local(iri.value))}?format=jsonld">JSON-LD</a></p>']
+    body.append(_facts(facts, labels))
+    if kind == "project":
+        body.extend(_project(graph, iri, title, budget))
+    if kind == "organization":
+        body.extend(_organization(graph, iri, budget))
+    body.append(_referrers(graph, iri, referrers, labels))
+    budget.check()
+    sources = graph.run("entity-source-list", {"entity": iri})
+    if sources.rows:
+        body.append("<h2>Sources</h2><ul>")
+        body.extend(f"<li>{link(str(r['url']), clip(str(r['title'] or r['url'])))}</li>" for r in sources.rows)
+        body.append("</ul>")
+    return page(title, "".join(body))
+
+
+def _shown(facts: list[tuple[str, Any]]) -> list[tuple[str, Any, int]]:
+    """The facts a page shows, each with how many more of its property it leaves out (on its
+    last shown value): at most PER_PROPERTY values a property, sources apart (they have a section)."""
+    by_property: dict[str, list[Any]] = {}
+    for p, o in sorted(facts, key=lambda po: (po[0], str(po[1].value))):
+        if p != NS + "source":
+            by_property.setdefault(p, []).append(o)
+    return [(p, o, len(values) - PER_PROPERTY if i == PER_PROPERTY - 1 else 0)
+            for p, values in by_property.items() for i, o in enumerate(values[:PER_PROPERTY])]
+
+
+def _facts(facts: list[tuple[str, Any, int]], labels: dict[str, str]) -> str:
+    def value(term: Any) -> str:
+        return _term(term.value, labels) if isinstance(term, ox.NamedNode) else escape(clip(term.value))
+
+    rows: list[list[str]] = []
+    for p, o, more in sorted(facts, key=lambda f: (words(f[0], labels), str(f[1].value))):
+        rows.append([_term(p, labels), value(o)])
+        if more > 0:
+            rows.append([_term(p, labels), f'<span class="muted">and {more:,} more (the Turtle or JSON-LD of this '
+                                            "page has them all)</span>"])
+    return table(["property", "value"], rows)
+
+
+# -- projects ------------------------------------------------------------------------------------
+
+
+def _project(graph: StewardGraph, iri: ox.NamedNode, title: str, budget: Budget) -> list[str]:
+    detail = entities.project(graph, iri)
+    budget.check()
+    licenses = graph.run("license-history", {"project": iri}).rows
+    lineage = graph.run("fork-lineage", {"project": iri}).rows
+    budget.check()
+    out = ["<h2>Chain of custody</h2>", pages.timeline(detail["timeline"], detail["events"])]
+    out.append("<h2>Neighbourhood</h2>" + neighbourhood(iri.value, title, detail["timeline"], lineage))
+    out.append("<h2>Stewards</h2>")
+    out.append(table(
+        ["steward", "role", "since", "until", "sources"],
+        [[_ref(t["steward"]), escape(t["role"]), escape(t["since"]), escape(t["until"] or ""), _sources(t["sources"])]
+         for t in detail["timeline"]],
+    ))
+    out.append("<h2>Events</h2>")
+    out.append(table(
+        ["date", "event", "from", "to", "sources"],
+        [[escape(e["date"]), link(e["iri"], e["type"]), _ref(e["from"]), _ref(e["to"]), _sources(e["sources"])]
+         for e in detail["events"]],
+    ))
+    out.append(license_history(detail.get("licenses") or [], licenses))
+    out.append(fork_lineage(lineage))
+    return out
+
+
+def license_history(current: list[Any], changes: list[dict[str, Any]]) -> str:
+    """The relicensings in date order, ending with the license in force now."""
+    def ids(text: Any) -> str:
+        return " or ".join(escape(x) for x in str(text or "").split()) or "not recorded"
+
+    now = " or ".join(escape(str(x).removeprefix(SPDX)) for x in current) or "not recorded"
+    if not changes:
+        return f"<h2>License history</h2><p>{now}; no relicensing is recorded.</p>"
+    steps = "".join(
+        f'<li><time>{escape(str(c["date"]))}</time> {link(str(c["event"]), "relicensed")} from '
+        f'{ids(c["old_license"])} to {ids(c["new_license"])}</li>' for c in changes)
+    return f'<h2>License history</h2><ol class="steps">{steps}</ol><p>Now: {now}.</p>'
+
+
+def fork_lineage(rows: list[dict[str, Any]]) -> str:
+    """Where the project was forked from, and the forks of it, with the relicensing behind each."""
+    if not rows:
+        return ""
+
+    def why(r: dict[str, Any]) -> str:
+        if not r["cause"]:
+            return ""
+        return (f', after {escape(str(r["cause_project"]))}\'s {link(str(r["cause"]), "relicensing")} of '
+                f'{escape(str(r["cause_date"]))} to {escape(" or ".join(str(r["cause_license"] or "").split()))}')
+
+    items = []
+    for r in rows:
+        when = f' on {escape(str(r["date"]))}' if r["date"] else ""
+        fork = link(str(r["event"]), "forked") if r["event"] else "forked"
+        other = link(str(r["other"]), str(r["other_name"]))
+        items.append(f"<li>{fork} from {other}{when}{why(r)}</li>" if r["direction"] == "from"
+                     else f"<li>{other} {fork} from it{when}{why(r)}</li>")
+    return f'<h2>Fork lineage</h2><ul class="lineage">{"".join(items)}</ul>'
+
+
+def neighbourhood(iri: str, name: str, periods: list[dict[str, Any]], lineage: list[dict[str, Any]]) -> str:
+    """The project, its stewards and its forks as a graph for static/graph.js to draw, with the
+    same links as a list for readers without scripts."""
+    nodes: dict[str, dict[str, Any]] = {iri: {"id": iri, "label": name, "href": local(iri), "kind": "project"}}
+    edges: list[dict[str, str]] = []
+    lines: list[str] = []
+    for p in periods:
+        steward = p["steward"]
+        if steward is None or len(nodes) >= GRAPH_CAP:
+            continue
+        kind = "foundation" if p["role"] in ("host-foundation", "fiscal-sponsor") else "organization"
+        nodes.setdefault(steward["iri"], {"id": steward["iri"], "label": steward["name"],
+                                          "href": local(steward["iri"]), "kind": kind})
+        when = f'{p["since"]} – {p["until"] or "now"}'
+        edges.append({"source": steward["iri"], "target": iri, "label": f'{p["role"]}, {when}'})
+        lines.append(f'{link(steward["iri"], steward["name"])} — {escape(p["role"])}, {escape(when)}')
+    for r in lineage:
+        other = str(r["other"])
+        if len(nodes) >= GRAPH_CAP:
+            break
+        nodes.setdefault(other, {"id": other, "label": r["other_name"], "href": local(other), "kind": "project"})
+        origin, fork = (other, iri) if r["direction"] == "from" else (iri, other)
+        edges.append({"source": fork, "target": origin, "label": f'fork of, {r["date"] or "undated"}'})
+        lines.append(f'{link(other, str(r["other_name"]))} — '
+                     f'{"forked from" if r["direction"] == "from" else "a fork of"} {escape(name)}')
+    if not edges:
+        return '<p class="muted">No stewards or forks are recorded.</p>'
+    data = json.dumps({"nodes": list(nodes.values()), "edges": edges}, ensure_ascii=False)
+    return (f'<figure class="graph" data-graph="{escape(data)}">'
+            f"<figcaption>{len(nodes)} nodes and {len(edges)} links: who held {escape(name)}, "
+            f"and in what role; forks point at their origin.</figcaption>"
+            f'<details><summary>The links as a list</summary><ul>{"".join(f"<li>{x}</li>" for x in lines)}</ul>'
+            "</details></figure>")
+
+
+# -- organizations -------------------------------------------------------------------------------
+
+
+def _organization(graph: StewardGraph, iri: ox.NamedNode, budget: Budget) -> list[str]:
+    out = []
+    chart = pages.hosted_by_year(graph.run("stewardships", {"steward": iri}).rows)
+    if chart:
+        out.append("<h2>Projects hosted, by year</h2>" + chart)
+    try:
+        sponsors = graph.run("foundation-sponsors", {"foundation": iri.value}, limit=LIST_CAP)
+    except ParameterError:  # not a foundation
+        return out
+    budget.check()
+    if sponsors.rows:
+        total = graph.count("foundation-sponsors", {"foundation": iri.value}) if sponsors.truncated \
+            else len(sponsors.rows)
+        every = f'/queries/foundation-sponsors.csv?foundation={quote(iri.value, safe="")}'
+        shown = f"the first {LIST_CAP} of {total:,}" if sponsors.truncated else f"{total:,} on record"
+        out.append(f'<h2>Sponsors</h2><p class="muted">{shown} · <a href="{escape(every)}">all as CSV</a></p>')
+        out.append(table(["sponsor", "level", "kind", "amount (USD a year)", "listed"], [
+            [escape(str(r["sponsor"])), escape(str(r["level"])), escape(str(r["kind"])),
+             escape(f'{int(str(r["amount_usd"])):,}' if r["amount_usd"] else ""), escape(str(r["listed"]))]
+            for r in sponsors.rows]))
+    return out
+
+
+def _referrers(graph: StewardGraph, iri: ox.NamedNode, found: Table, labels: dict[str, str]) -> str:
+    if not found.rows:
+        return ""
+    out = ["<h2>Referenced by</h2>"]
+    if found.truncated:
+        out.append(f'<p class="muted">The first {LIST_CAP} of {graph.count("incoming", {"object": iri}):,}; '
+                   '<a href="/sparql">SPARQL</a> gives them all.</p>')
+    out.append(table(
+        ["subject", "property"],
+        [[link(str(r["s"]), clip(str(r["label"] or labels.get(str(r["s"])) or r["s"]))), _term(str(r["p"]), labels)]
+         for r in found.rows],
+    ))
+    return "".join(out)
+
+
+def _ref(item: dict[str, Any] | None) -> str:
+    return link(item["iri"], item["name"]) if item else ""
+
+
+def _sources(items: list[dict[str, Any]]) -> str:
+    return " ".join(link(str(s["url"]), str(s["title"] or s["url"])) for s in items)
