@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
+import re
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from fastapi.testclient import TestClient
@@ -85,3 +88,16 @@ def test_unknown_query_is_404(client: TestClient) -> None:
     assert response.status_code == 404 and response.json()["error"]["type"] == "NotFound"
     misspelt = client.get("/queries/steward-atx").json()["error"]["message"]
     assert misspelt == "no named query 'steward-atx'; did you mean 'steward-at'?"
+
+
+def test_a_result_page_links_to_its_sparql(client: TestClient) -> None:
+    page = client.get("/queries/steward-at", params={"project": "Widget", "date": "2016"},
+                      headers={"Accept": "text/html"}).text
+    found = re.search(r'<a href="(/sparql\?query=[^"]*)">SPARQL</a>', page)
+    assert found is not None
+    sparql = parse_qs(urlparse(html.unescape(found.group(1))).query)["query"][0]
+    assert "VALUES" in sparql and "https://w3id.org/stewardgraph/id/project/widget" in sparql  # bound, name resolved
+    answer = client.get("/sparql", params={"query": sparql}, headers={"Accept": "application/sparql-results+json"})
+    steward = [b["steward"]["value"] for b in answer.json()["results"]["bindings"]]
+    named = client.get("/queries/steward-at", params={"project": "Widget", "date": "2016"}).json()["rows"]
+    assert steward == [r["steward"] for r in named] == ["Acme Widgets"]

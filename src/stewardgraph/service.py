@@ -282,6 +282,12 @@ class StewardGraph:
         assert isinstance(found, Document)
         return found
 
+    def bound_text(self, name: str, params: Mapping[str, Any]) -> str:
+        """The SPARQL of a named query with its parameters bound (names resolved to IRIs), as the
+        embedded engine runs it: to read, or to change in the SPARQL editor."""
+        named = self.catalogue.get(name)
+        return self._bound(named, self._values(named, params, "sparql"))
+
     def _bound(self, named: NamedQuery, values: Mapping[str, Any]) -> str:
         terms = sparql_bindings(named, values, self.ontology.vocabularies.event_types)
         return bind(named.text, check(named.text, self.guard, prefixes={}), terms)

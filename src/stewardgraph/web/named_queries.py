@@ -107,10 +107,11 @@ async def _form(request: Request, graph: Any, named: NamedQuery) -> HTMLResponse
     """The query as a form; once its parameters are given, with its result. A user error shows
     on the page, above the form that keeps what was typed, with the status it has in the API."""
     values = {k: v for k, v in request.query_params.items() if k not in RESERVED}
-    result, error, status = None, None, 200
+    result, error, status, sparql = None, None, 200, None
     if values:
         try:
             result = await run_in_threadpool(lambda: graph.run(named.name, values))
+            sparql = graph.bound_text(named.name, values)
         except StewardGraphError as exc:
             error, status = exc.message, exc.status
-    return HTMLResponse(pages.query_page(request, named, values, result, error), status_code=status)
+    return HTMLResponse(pages.query_page(request, named, values, result, error, sparql), status_code=status)
