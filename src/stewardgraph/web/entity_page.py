@@ -20,12 +20,15 @@ from stewardgraph.web.html import clip, compact, escape, link, local, page, tabl
 from stewardgraph.web.limits import Budget
 
 PER_PROPERTY = 25  # values of one property shown on a page; the RDF has them all
-LIST_CAP = 200  # rows of a long section shown on a page
+LIST_CAP = 100  # rows of a long section shown on a page
+REFERRERS_CAP = 50  # rows of "Referenced by": most referrers have a section of their own
 GRAPH_CAP = 60  # nodes of a neighbourhood graph
 SPDX = "http://spdx.org/licenses/"
 WIKIDATA = "http://www.wikidata.org/entity/"
 LABEL = PREFIXES["rdfs"] + "label"
 
+# Properties a section of the page lists in full (with level, kind and date), not the facts table.
+IN_SECTIONS = {PREFIXES["schema"] + "sponsor", PREFIXES["schema"] + "funder"}
 # Words for the terms of other vocabularies that pages show; ours have labels in the ontology.
 TERM_WORDS = {
     PREFIXES["rdf"] + "type": "type",
@@ -76,11 +79,11 @@ def _term(iri: str, labels: dict[str, str]) -> str:
 
 def render(graph: StewardGraph, iri: ox.NamedNode, kind: str, triples: Document, budget: Budget) -> str:
     facts = _shown([(t.predicate.value, t.object) for t in ox.parse(triples.data, format=ox.RdfFormat.N_TRIPLES)
-                    if t.subject == iri])
-    referrers = graph.run("incoming", {"object": iri}, limit=LIST_CAP)
+                    if t.subject == iri and t.predicate.value not in IN_SECTIONS])
+    referrers = graph.run("incoming", {"object": iri}).rows  # counting them costs as much as reading them
     budget.check()
     terms = {p for p, _, _ in facts} | {o.value for _, o, _ in facts if isinstance(o, ox.NamedNode)}
-    terms |= {str(r["p"]) for r in referrers.rows} | {str(r["s"]) for r in referrers.rows if r["label"] is None}
+    terms |= {str(r[c]) for r in referrers[:REFERRERS_CAP] for c in ("p", "s") if c == "p" or r["label"] is None}
     labels = {str(r["term"]): str(r["label"]) for r in graph.run("page-labels", {"terms": sorted(terms)}).rows}
     budget.check()
     title = next((o.value for p, o, _ in facts if p == LABEL), iri.value)
@@ -92,7 +95,7 @@ def render(graph: StewardGraph, iri: ox.NamedNode, kind: str, triples: Document,
         body.extend(_project(graph, iri, title, budget))
     if kind == "organization":
         body.extend(_organization(graph, iri, budget))
-    body.append(_referrers(graph, iri, referrers, labels))
+    body.append(_referrers(referrers, labels))
     budget.check()
     sources = graph.run("entity-source-list", {"entity": iri})
     if sources.rows:
@@ -228,39 +231,110 @@ def neighbourhood(iri: str, name: str, periods: list[dict[str, Any]], lineage: l
 
 
 def _organization(graph: StewardGraph, iri: ox.NamedNode, budget: Budget) -> list[str]:
-    out = []
-    chart = pages.hosted_by_year(graph.run("stewardships", {"steward": iri}).rows)
-    if chart:
-        out.append("<h2>Projects hosted, by year</h2>" + chart)
+    """What an organization is part of and what is under it; the projects it holds or hosts (a
+    chart by year, and the list); its members and board; what it is a member of and sponsors; who
+    sponsors it; the events it took part in."""
+    out = [_family(graph, iri)]
+    held = graph.run("stewardships", {"steward": iri}).rows
+    budget.check()
+    if held:
+        chart = pages.hosted_by_year(held)
+        if chart:
+            out.append("<h2>Projects hosted, by year</h2>" + chart)
+        out.append("<h2>Projects</h2>" + _capped(len(held), "foundation-projects", iri) + table(
+            ["project", "role", "since", "until"],
+            [[link(str(r["p"]), str(r["project"])), escape(str(r["role"])), escape(str(r["since"])),
+              escape(str(r["until"] or "now"))] for r in held[:LIST_CAP]]))
+    members = graph.run("memberships", {"organization": iri}).rows
+    budget.check()
+    if members:
+        board = [r for r in members if r["board"] in (True, "true", "1")]
+        out.append("<h2>Members</h2>" + _capped(len(members), "foundation-members", iri)
+                   + _memberships(members[:LIST_CAP], "member"))
+        if board:
+            out.append("<h2>Board seats</h2>" + _memberships(board, "member"))
+    holds = graph.run("memberships", {"member": iri}).rows[:LIST_CAP]
+    if holds:
+        out.append("<h2>Member of</h2>" + _memberships(holds, "org"))
+    gives = graph.run("sponsorships-given", {"sponsor": iri}).rows
+    budget.check()
+    if gives:
+        out.append("<h2>Sponsorships it gives</h2>")
+        out.append(table(["foundation", "level", "kind", "amount (USD a year)", "listed"], [
+            [link(str(r["foundation"]), str(r["foundation_name"])), escape(str(r["level"])), escape(str(r["kind"])),
+             escape(f'{int(str(r["amount_usd"])):,}' if r["amount_usd"] else ""), escape(str(r["listed"]))]
+            for r in gives[:LIST_CAP]]))
+    out.extend(_sponsors(graph, iri, budget))
+    events = graph.run("organization-events", {"organization": iri}).rows
+    budget.check()
+    if events:
+        out.append("<h2>Events</h2>" + _capped(len(events)) + table(
+            ["date", "event", "project or organization", "from", "to"],
+            [[escape(str(e["date"])), link(str(e["e"]), str(e["type"])),
+              link(str(e["p"]), str(e["project"])) if e["p"] else
+              (link(str(e["org"]), str(e["organization"])) if e["org"] else ""),
+              link(str(e["from"]), str(e["from_name"])) if e["from"] else "",
+              link(str(e["to"]), str(e["to_name"])) if e["to"] else ""] for e in events[:LIST_CAP]]))
+    return out
+
+
+def _family(graph: StewardGraph, iri: ox.NamedNode) -> str:
+    above = [r for r in graph.run("organization", {"organization": iri}).rows if r["parent"]]
+    below = graph.run("organization-children", {"organization": iri}).rows
+    if not above and not below:
+        return ""
+    items = [f'<li>part of {link(str(r["parent"]), str(r["parent_name"]))}</li>' for r in above]
+    if below:
+        items.append("<li>over " + ", ".join(link(str(r["o"]), str(r["name"])) for r in below) + "</li>")
+    return f'<h2>Parent and child organizations</h2><ul>{"".join(items)}</ul>'
+
+
+def _memberships(rows: list[dict[str, Any]], who: str) -> str:
+    return table([("member" if who == "member" else "of"), "tier", "board", "since", "until"], [
+        [link(str(r[who]), str(r[f"{who}_name"])), escape(str(r["tier"])),
+         "board seat" if r["board"] in (True, "true", "1") else "", escape(str(r["since"])),
+         escape(str(r["until"] or "now"))] for r in rows])
+
+
+def _capped(total: int, query: str | None = None, iri: ox.NamedNode | None = None) -> str:
+    """Says that a section shows only the first rows, and where all of them are."""
+    if total <= LIST_CAP:
+        return ""
+    every = (f' · <a href="/queries/{query}.csv?foundation={quote(iri.value, safe="")}">all as CSV</a>'
+             if query and iri else "")
+    return f'<p class="muted">The first {LIST_CAP} of {total:,}{every}.</p>'
+
+
+
+def _sponsors(graph: StewardGraph, iri: ox.NamedNode, budget: Budget) -> list[str]:
+    out: list[str] = []
     try:
-        sponsors = graph.run("foundation-sponsors", {"foundation": iri.value}, limit=LIST_CAP)
+        sponsors = graph.run("foundation-sponsors", {"foundation": iri.value}).rows
     except ParameterError:  # not a foundation
         return out
     budget.check()
-    if sponsors.rows:
-        total = graph.count("foundation-sponsors", {"foundation": iri.value}) if sponsors.truncated \
-            else len(sponsors.rows)
+    if sponsors:
         every = f'/queries/foundation-sponsors.csv?foundation={quote(iri.value, safe="")}'
-        shown = f"the first {LIST_CAP} of {total:,}" if sponsors.truncated else f"{total:,} on record"
+        shown = f"the first {LIST_CAP} of {len(sponsors):,}" if len(sponsors) > LIST_CAP else f"{len(sponsors):,} on record"
         out.append(f'<h2>Sponsors</h2><p class="muted">{shown} · <a href="{escape(every)}">all as CSV</a></p>')
         out.append(table(["sponsor", "level", "kind", "amount (USD a year)", "listed"], [
             [escape(str(r["sponsor"])), escape(str(r["level"])), escape(str(r["kind"])),
              escape(f'{int(str(r["amount_usd"])):,}' if r["amount_usd"] else ""), escape(str(r["listed"]))]
-            for r in sponsors.rows]))
+            for r in sponsors[:LIST_CAP]]))
     return out
 
 
-def _referrers(graph: StewardGraph, iri: ox.NamedNode, found: Table, labels: dict[str, str]) -> str:
-    if not found.rows:
+def _referrers(found: list[dict[str, Any]], labels: dict[str, str]) -> str:
+    if not found:
         return ""
     out = ["<h2>Referenced by</h2>"]
-    if found.truncated:
-        out.append(f'<p class="muted">The first {LIST_CAP} of {graph.count("incoming", {"object": iri}):,}; '
+    if len(found) > REFERRERS_CAP:
+        out.append(f'<p class="muted">The first {REFERRERS_CAP} of {len(found):,}; '
                    '<a href="/sparql">SPARQL</a> gives them all.</p>')
     out.append(table(
         ["subject", "property"],
         [[link(str(r["s"]), clip(str(r["label"] or labels.get(str(r["s"])) or r["s"]))), _term(str(r["p"]), labels)]
-         for r in found.rows],
+         for r in found[:REFERRERS_CAP]],
     ))
     return "".join(out)
 
