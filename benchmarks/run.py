@@ -63,7 +63,9 @@ INTERNAL: dict[str, tuple[dict[str, Any], int | None]] = {
     "sponsorships-given": ({"sponsor": "organization/c0"}, None),
     "license-history": ({"project": "project/p0"}, None), "fork-lineage": ({"project": "project/p0"}, None), "entity-source-list": ({"entity": "project/p0"}, None),
     "current-stewards": ({"projects": ["project/p0", "project/p1"]}, None),
-    "project-list": ({}, 50), "event-list": ({}, 50), "search": ({"needle": "project 12"}, 50),
+    "project-list": ({}, 50), "event-list": ({}, 50), "organization-list": ({}, 50),
+    "project-facets": ({}, None), "event-facets": ({}, None), "organization-facets": ({}, None),
+    "entity-labels": ({"entities": ["project/p0", "organization/c0"]}, None), "search": ({"needle": "project 12"}, 50),
     "resolve-name": ({"class": "ns#Project", "needle": "project 7"}, None),
 }
 

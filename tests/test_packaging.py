@@ -27,6 +27,10 @@ def test_wheel_packages_the_resources(tmp_path: Path) -> None:
         # the pages' own assets: no CDN, and no Node at run time
         "stewardgraph/web/static/site.css",
         "stewardgraph/web/static/app.js",
+        "stewardgraph/web/static/editor.js",
+        "stewardgraph/web/static/graph.js",
+        "stewardgraph/web/static/vendor/codemirror/codemirror.js",
+        "stewardgraph/web/static/vendor/codemirror/sparql.js",
         "stewardgraph/web/static/vendor/swagger-ui-bundle.js",
         "stewardgraph/web/static/vendor/redoc.standalone.js",
     }

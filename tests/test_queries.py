@@ -227,7 +227,7 @@ def test_no_sparql_outside_queries() -> None:
 
 # Queries that read every project or every relicensing anyway: an OPTIONAL with a join inside
 # costs them one pass over its matches, which they make regardless.
-_WHOLE_GRAPH = {"project-list", "unhosted-projects", "foundation-tree", "relicensing-forks"}
+_WHOLE_GRAPH = {"project-list", "project-facets", "unhosted-projects", "foundation-tree", "relicensing-forks"}
 
 
 def _joins_inside(text: str) -> list[str]:

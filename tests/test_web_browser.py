@@ -67,6 +67,9 @@ def test_run_a_named_query_from_its_form(tab: Watched) -> None:
     assert cells[:3] == ["Acme Widgets", "owner", "2015"]
     assert page.locator("#p-date").input_value() == "2016"  # the form keeps what was asked
     assert page.get_by_role("link", name="CSV").get_attribute("href").startswith("/queries/steward-at.csv?")
+    page.get_by_role("link", name="SPARQL", exact=True).last.click()  # the same question, in the editor
+    page.wait_for_url("**/sparql?query=*")
+    assert "Acme Widgets" in page.locator("table tbody").inner_text()
     tab.clean()
 
 
@@ -154,4 +157,16 @@ def test_a_construct_result_shows_its_triples_and_a_download(tab: Watched) -> No
     download = page.get_by_role("link", name="download as Turtle").get_attribute("href") or ""
     response = page.request.get(tab.base + download)
     assert response.status == 200 and response.headers["content-type"].startswith("text/turtle")
+    tab.clean()
+
+
+def test_a_project_page_draws_its_neighbourhood(tab: Watched) -> None:
+    page = tab.page
+    page.goto(tab.base + "/id/project/widget")
+    graph = page.locator("figure.graph svg")
+    graph.wait_for()
+    labels = graph.locator("text").all_text_contents()
+    assert {"Widget", "Acme Widgets", "Widget Foundation"} <= set(labels)
+    page.locator("figure.graph a", has_text="Widget Foundation").first.click()
+    page.wait_for_url("**/id/organization/widget-foundation")
     tab.clean()

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
+from typing import Any
+
 from fastapi.testclient import TestClient
 
 from stewardgraph import Settings, StewardGraph
@@ -122,3 +126,202 @@ def test_lists_fetch_one_page_and_one_row_more(settings: Settings) -> None:
         last = client.get("/projects", params={"limit": 2, "offset": 2}).json()
         assert [p["name"] for p in last["items"]] == ["OpenGizmo", "Widget"] and last["next"] is None
     graph.close()
+
+
+# -- lists: facets, sorting, paging, JSON and CSV (issue 10) -------------------------------------
+
+HTML = {"accept": "text/html"}
+
+
+def _ids(client: TestClient, path: str, **params: object) -> list[str]:
+    return [i["id"] for i in client.get(path, params=params).json()["items"]]
+
+
+def _facets(body: dict[str, Any]) -> dict[str, list[tuple[str, str, int]]]:
+    return {name: [(v["value"], v["label"], v["count"]) for v in values] for name, values in body["facets"].items()}
+
+
+def _links(html: str, inside: str = "") -> dict[str, str]:
+    """The links of a page (or of the first element whose opening tag holds ``inside``), by their text."""
+    if inside:
+        html = html[html.index(inside):]
+        html = html[: html.index("</aside>") if "<aside" in inside else len(html)]
+    return {unescape(re.sub(r"<[^>]+>", "", re.sub(r'<span aria-hidden="true">.*?</span>', "", text))).strip(): unescape(href)
+            for href, text in re.findall(r'<a[^>]* href="([^"]*)"[^>]*>(.*?)</a>', html)}
+
+
+def test_project_facets_count_the_fixture(client: TestClient) -> None:
+    body = client.get("/projects", params={"facets": "true"}).json()
+    assert body["total"] == 4
+    assert _facets(body) == {  # Umbrella counts the projects of the foundations under it too
+        "foundation": [("umbrella-foundation", "Umbrella Foundation", 3), ("cloud-foundation", "Cloud Foundation", 1),
+                       ("widget-foundation", "Widget Foundation", 1)],
+        "year": [("2021", "2021", 1), ("2020", "2020", 1), ("2019", "2019", 1)],  # no project has a status
+    }
+    under_wf = client.get("/projects", params={"facets": "true", "foundation": "WF"}).json()
+    assert [p["id"] for p in under_wf["items"]] == ["widget"] and under_wf["total"] == 1
+    assert _facets(under_wf) == {"foundation": [("umbrella-foundation", "Umbrella Foundation", 1),
+                                                ("widget-foundation", "Widget Foundation", 1)],
+                                 "year": [("2020", "2020", 1)]}
+    assert _facets(client.get("/projects", params={"facets": "true", "steward": "Acme"}).json()) == {}  # Gizmo: no host
+
+
+def test_facets_count_what_the_filters_keep(client: TestClient) -> None:
+    cases = [("/projects", {}), ("/projects", {"foundation": "UF"}), ("/projects", {"year": 2019}),
+             ("/projects", {"steward": "Acme"}), ("/projects", {"foundation": "UF", "year": 2021}),
+             ("/events", {}), ("/events", {"type": "donation"}), ("/events", {"year": 2019}),
+             ("/events", {"foundation": "WF"}), ("/events", {"from": "2020", "to": "2021-04-30"}),
+             ("/organizations", {}), ("/organizations", {"kind": "company"}), ("/organizations", {"hosts": "true"}),
+             ("/organizations", {"q": "foundation", "hosts": "false"})]
+    for path, params in cases:
+        plain = client.get(path, params=params).json()
+        faceted = client.get(path, params={**params, "facets": "true"}).json()
+        assert faceted["total"] == plain["total"] == len(plain["items"]), (path, params)  # counted twice, two ways
+        assert faceted["items"] == plain["items"]
+        for name, values in faceted["facets"].items():
+            if name in ("type", "kind", "hosts"):  # every item has one value of these
+                assert sum(v["count"] for v in values) == plain["total"], (path, params, name)
+            assert all(0 < v["count"] <= plain["total"] for v in values), (path, params, name)
+            for value in values:  # each value's URL gives as many items as its count
+                assert len(client.get(value["url"]).json()["items"]) == value["count"], (path, params, value)
+
+
+def test_event_facets_count_the_fixture(client: TestClient) -> None:
+    body = client.get("/events", params={"facets": "true"}).json()
+    facets = _facets(body)
+    assert body["total"] == 8
+    assert facets["type"][0] == ("donation", "donation", 2) and len(facets["type"]) == 7
+    assert [(value, count) for value, _, count in facets["year"]] == [("2021", 3), ("2020", 2), ("2019", 2), ("2015", 1)]
+    assert facets["foundation"] == [("widget-foundation", "Widget Foundation", 2), ("cloud-foundation", "Cloud Foundation", 1),
+                                    ("umbrella-foundation", "Umbrella Foundation", 1)]
+    assert _ids(client, "/events", foundation="WF") == ["widget-donated", "widget-foundation-formed"]
+    assert _ids(client, "/events", year=2019) == ["gadget-donated", "acme-renamed"]
+
+
+def test_organization_facets_count_the_fixture(client: TestClient) -> None:
+    facets = _facets(client.get("/organizations", params={"facets": "true"}).json())
+    assert facets == {"kind": [("foundation", "foundation", 3), ("company", "company", 2)],
+                      "hosts": [("true", "yes", 3), ("false", "no", 2)]}
+    facets = _facets(client.get("/organizations", params={"facets": "true", "kind": "company"}).json())
+    assert facets == {"kind": [("company", "company", 2)], "hosts": [("false", "no", 2)]}
+
+
+def test_list_json_keeps_its_shape_without_facets(client: TestClient) -> None:
+    for path in ("/projects", "/events", "/organizations"):
+        assert set(client.get(path).json()) == {"items", "total", "limit", "offset", "next"}, path
+        assert "facets" in client.get(path, params={"facets": "true"}).json()
+        assert client.get(path, params={"facets": "true", "format": "csv"}).headers["content-type"].startswith("text/csv")
+
+
+def test_a_facet_link_filters_and_a_chip_removes_the_filter(client: TestClient) -> None:
+    page = client.get("/projects", headers=HTML).text
+    facets = _links(page, '<aside class="facets"')
+    assert facets == {"Umbrella Foundation": "/projects?foundation=umbrella-foundation",
+                      "Cloud Foundation": "/projects?foundation=cloud-foundation",
+                      "Widget Foundation": "/projects?foundation=widget-foundation",
+                      "2021": "/projects?year=2021", "2020": "/projects?year=2020", "2019": "/projects?year=2019"}
+    assert '<span class="count">3</span>' in page
+    filtered = client.get(facets["Cloud Foundation"], headers=HTML).text
+    assert "1–1 of 1" in filtered and '<a href="/id/project/gadget">Gadget</a>' in filtered
+    assert "/id/project/widget" not in filtered
+    assert '<strong aria-current="true">Cloud Foundation</strong>' in filtered  # the value in force, not a link
+    narrower = _links(filtered, '<aside class="facets"')["2019"]  # a facet link adds to the filters in force
+    assert narrower == "/projects?foundation=cloud-foundation&year=2019"
+    chip = re.search(r'<a class="chip" href="([^"]*)"[^>]*>foundation: Cloud Foundation<', filtered)
+    assert chip is not None and unescape(chip.group(1)) == "/projects"
+    assert "4 of 4" in client.get(unescape(chip.group(1)), headers=HTML).text
+
+
+def test_sort_orders_rows_both_ways(client: TestClient) -> None:
+    assert _ids(client, "/projects", sort="name") == ["gadget", "gizmo", "opengizmo", "widget"]
+    assert _ids(client, "/projects", sort="-name") == ["widget", "opengizmo", "gizmo", "gadget"]
+    assert _ids(client, "/projects", sort="since") == ["gadget", "widget", "opengizmo", "gizmo"]  # unhosted last
+    assert _ids(client, "/projects", sort="-since") == ["opengizmo", "widget", "gadget", "gizmo"]
+    assert _ids(client, "/projects", sort="-name", foundation="UF", limit=2) == ["widget", "opengizmo"]
+    assert _ids(client, "/events", sort="-date")[:3] == ["opengizmo-accepted", "opengizmo-forked", "gizmo-relicensed"]
+    assert _ids(client, "/events", sort="date")[:3] == ["widget-created", "gadget-donated", "acme-renamed"]
+    assert _ids(client, "/organizations", sort="-projects") == [
+        "cloud-foundation", "umbrella-foundation", "widget-foundation", "acme", "globex"]
+    assert _ids(client, "/organizations", sort="projects") == [
+        "acme", "globex", "cloud-foundation", "umbrella-foundation", "widget-foundation"]
+    assert _ids(client, "/organizations", sort="-name") == [
+        "widget-foundation", "umbrella-foundation", "globex", "cloud-foundation", "acme"]
+
+
+def test_column_headers_are_sort_links(client: TestClient) -> None:
+    page = client.get("/projects", params={"foundation": "UF", "limit": 2, "offset": 2}, headers=HTML).text
+    head = page[page.index("<thead>"):page.index("</thead>")]
+    links = _links(head)
+    assert links["project"] == "/projects?foundation=UF&limit=2&sort=-name"  # in name order now: the other way
+    assert links["hosted since"] == "/projects?foundation=UF&limit=2&sort=-since"
+    assert '<th aria-sort="ascending">' in head and "licenses</th>" in head  # not every column sorts
+    flipped = client.get(links["project"], headers=HTML).text
+    assert '<th aria-sort="descending">' in flipped
+    assert _links(flipped[flipped.index("<thead>"):])["project"] == "/projects?foundation=UF&limit=2&sort=name"
+    assert flipped.index("/id/project/widget") < flipped.index("/id/project/opengizmo")
+
+
+def test_a_bad_sort_is_a_400_naming_sort(client: TestClient) -> None:
+    for path in ("/projects", "/events", "/organizations"):
+        for headers in ({}, HTML):
+            response = client.get(path, params={"sort": "nmae;DROP"}, headers=headers)
+            assert response.status_code == 400, (path, response.text)
+            error = response.json()["error"]
+            assert (error["type"], error["parameter"], error["status"]) == ("ParameterError", "sort", 400)
+            assert "'nmae;DROP' is not one of: " in error["message"]
+    bad = client.get("/organizations", params={"kind": "charity"}).json()["error"]
+    assert bad["parameter"] == "kind" and "foundation, company, other" in bad["message"]
+    assert client.get("/projects", params={"year": "soon"}).json()["error"]["parameter"] == "year"
+    assert client.get("/events", params={"foundation": "Nowhere"}).json()["error"]["parameter"] == "foundation"
+
+
+def test_json_and_csv_links_keep_filters_and_sort(client: TestClient) -> None:
+    page = client.get("/projects", params={"foundation": "UF", "sort": "-name"}, headers=HTML).text
+    links = _links(page)
+    as_json = client.get(links["JSON"]).json()
+    assert [p["id"] for p in as_json["items"]] == ["widget", "opengizmo", "gadget"] and as_json["total"] == 3
+    as_csv = client.get(links["CSV"])
+    assert as_csv.headers["content-type"].startswith("text/csv")
+    assert [row.split(",")[0] for row in as_csv.text.strip().splitlines()] == ["project", "Widget", "OpenGizmo", "Gadget"]
+    events = _links(client.get("/events", params={"type": "donation", "sort": "-date"}, headers=HTML).text)
+    assert [e["id"] for e in client.get(events["JSON"]).json()["items"]] == ["widget-donated", "gadget-donated"]
+    organizations = _links(client.get("/organizations", params={"kind": "foundation", "sort": "-name"}, headers=HTML).text)
+    assert client.get(organizations["CSV"]).text.strip().splitlines()[1:] == [
+        "Widget Foundation,foundation,,1", "Umbrella Foundation,foundation,,1", "Cloud Foundation,foundation,,1"]
+
+
+def test_organizations_as_json_csv_and_html(client: TestClient) -> None:
+    body = client.get("/organizations").json()
+    assert body["total"] == 5 and body["next"] is None
+    assert body["items"][0] == {"id": "acme", "name": "Acme Corp", "iri": "https://w3id.org/stewardgraph/id/organization/acme",
+                                "url": "/organizations/acme", "kind": "company", "homepage": None, "projects": 0}
+    assert [(o["id"], o["projects"]) for o in body["items"] if o["kind"] == "foundation"] == [
+        ("cloud-foundation", 1), ("umbrella-foundation", 1), ("widget-foundation", 1)]  # hosted directly
+    assert _ids(client, "/organizations", q="wf") == ["widget-foundation"]  # an alias
+    assert _ids(client, "/organizations", q="  GLOB ") == ["globex"]
+    assert _ids(client, "/organizations", kind="company") == ["acme", "globex"]
+    assert _ids(client, "/organizations", hosts="false") == ["acme", "globex"]
+    assert _ids(client, "/organizations", hosts="true", q="widget") == ["widget-foundation"]
+    csv = client.get("/organizations", params={"format": "csv", "hosts": "true"}).text.strip().splitlines()
+    assert csv[0] == "organization,kind,homepage,projects hosted now" and len(csv) == 4
+    page = client.get("/organizations", params={"q": "acme"}, headers=HTML)
+    assert page.headers["content-type"].startswith("text/html")
+    assert '<a href="/id/organization/acme">Acme Corp</a>' in page.text and "Globex" not in page.text
+    assert '<a href="/organizations">organizations</a>' in page.text  # in the menu
+    assert 'value="acme"' in page.text  # the search box keeps the text
+    assert "q: acme" in page.text  # and the filter shows as a chip
+
+
+def test_paging_shows_the_total_and_keeps_filters_and_sort(client: TestClient) -> None:
+    first = client.get("/organizations", params={"kind": "foundation", "sort": "-name", "limit": 2}, headers=HTML).text
+    assert "1–2 of 3" in first
+    following = _links(first)["next"]
+    assert "kind=foundation" in following and "sort=-name" in following and "offset=2" in following
+    second = client.get(following, headers=HTML).text
+    assert "3–3 of 3" in second and '<a href="/id/organization/cloud-foundation">' in second
+    back = _links(second)["previous"]
+    assert "kind=foundation" in back and "sort=-name" in back and "offset=0" in back
+    assert "1–2 of 3" in client.get(back, headers=HTML).text
+    paged = client.get("/events", params={"sort": "-date", "limit": 3, "offset": 3}).json()
+    assert paged["total"] == 8 and [e["id"] for e in paged["items"]] == ["widget-donated", "widget-foundation-formed", "acme-renamed"]
+    assert "sort=-date" in paged["next"] and "offset=6" in paged["next"]

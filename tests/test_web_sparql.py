@@ -5,13 +5,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
+from stewardgraph.namespaces import PREFIXES
+from stewardgraph.vocab import TERMS
 from stewardgraph.web import create_app
+from stewardgraph.web.editor import graph_data
+from stewardgraph.web.html import local
 
 from .conftest import build_store, service_settings
 
@@ -236,3 +241,141 @@ def test_the_row_cap_holds_in_every_results_format(served_dir: Path, accept: str
         page = app.get("/sparql", params={"query": ordered + " LIMIT 3 OFFSET 5"}, headers={"Accept": JSON})
         start = app.get("/sparql", params={"query": ordered + " LIMIT 8"}, headers={"Accept": JSON})
         assert page.json()["results"]["bindings"] == start.json()["results"]["bindings"][5:8]
+
+
+# -- the editor page -----------------------------------------------------------------------------
+
+HTML = {"Accept": "text/html"}
+ID = "https://w3id.org/stewardgraph/id/"
+
+
+class Tags(HTMLParser):
+    """The attributes of every tag of a page, and the text inside the elements named in ``inside``."""
+
+    def __init__(self, page: str, inside: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.inside = inside
+        self.open: list[str] = []
+        self.text = {name: "" for name in inside}
+        self.feed(page)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if tag in self.inside:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.open and self.open[-1] == tag:
+            self.open.pop()
+
+    def handle_data(self, data: str) -> None:
+        for tag in self.open:
+            self.text[tag] += data
+
+    def first(self, tag: str) -> dict[str, str | None]:
+        return next(attrs for name, attrs in self.tags if name == tag)
+
+    def sources(self) -> list[str]:
+        return [str(a.get("src") or a.get("href")) for t, a in self.tags
+                if t == "script" or (t == "link" and a.get("rel") == "stylesheet")]
+
+
+def drawn(client: TestClient, query: str) -> tuple[dict, Tags]:  # type: ignore[type-arg]
+    response = client.get("/sparql", params={"query": query}, headers=HTML)
+    assert response.status_code == 200, response.text
+    tags = Tags(response.text, inside=("figcaption", "tbody"))
+    return json.loads(str(tags.first("figure")["data-graph"])), tags
+
+
+def test_the_editor_page_gives_its_script_the_prefixes_and_our_terms(client: TestClient) -> None:
+    tags = Tags(client.get("/sparql", headers=HTML).text)
+    area = tags.first("textarea")
+    assert json.loads(str(area["data-prefixes"])) == PREFIXES
+    assert json.loads(str(area["data-terms"])) == TERMS
+    assert "data-error-line" not in area
+    cm = "/static/vendor/codemirror/"
+    assert tags.sources() == ["/static/site.css", cm + "codemirror.css", cm + "show-hint.css", "/static/app.js",
+                              cm + "codemirror.js", cm + "sparql.js", cm + "show-hint.js", cm + "matchbrackets.js",
+                              "/static/editor.js"]  # the editor's scripts after CodeMirror's, no graph.js here
+    for source in tags.sources():
+        assert client.get(source).status_code == 200, source
+    assert client.get(cm + "LICENSE").text.startswith("MIT License")
+    versions = client.get("/static/vendor/VERSIONS").text.splitlines()
+    assert [line for line in versions if line.startswith("codemirror ")] == ["codemirror 5.65.21"]
+    home = Tags(client.get("/", headers=HTML).text)
+    assert home.sources() == ["/static/site.css", "/static/app.js"]  # other pages load none of it
+
+
+def test_a_syntax_error_gives_the_editor_its_line_and_column(client: TestClient) -> None:
+    response = client.get("/sparql", params={"query": "SELECT ?x WHERE {\n  ?x ?y }"}, headers=HTML)
+    assert response.status_code == 400
+    area = Tags(response.text).first("textarea")
+    assert (area["data-error-line"], area["data-error-column"]) == ("2", "9")
+    refused = client.get("/sparql", params={"query": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}, headers=HTML)
+    assert refused.status_code == 400 and "data-error-line" not in Tags(refused.text).first("textarea")
+
+
+def test_a_construct_result_becomes_graph_data_with_its_fallback(client: TestClient) -> None:
+    query = ("CONSTRUCT { ?p a sg:Project ; rdfs:label ?name ; sg:license ?license } "
+             "WHERE { ?p a sg:Project ; rdfs:label ?name OPTIONAL { ?p sg:license ?license } FILTER(?name IN ('Widget', 'Gadget')) }")
+    data, tags = drawn(client, query)
+    nodes = {n["id"]: n for n in data["nodes"]}
+    assert nodes[ID + "project/widget"] == {"id": ID + "project/widget", "label": "Widget",
+                                            "href": "/id/project/widget", "kind": "project"}
+    assert nodes[ID + "project/gadget"]["label"] == "Gadget"
+    term = "https://w3id.org/stewardgraph/ns#Project"
+    page = local(term) if local(term).startswith("/") else None  # where the service shows it, if it does
+    assert nodes[term] == {"id": term, "label": "sg:Project", "href": page, "kind": "other"}
+    assert nodes["http://spdx.org/licenses/Apache-2.0"]["href"] is None
+    assert len(nodes) == 4  # Widget, Gadget, sg:Project and Widget's licence: the labels name nodes
+    assert sorted((e["source"].rsplit("/", 1)[-1], e["label"], e["target"].rsplit("/", 1)[-1]) for e in data["edges"]) == [
+        ("gadget", "rdf:type", "ns#Project"), ("widget", "rdf:type", "ns#Project"),
+        ("widget", "sg:license", "Apache-2.0")]
+    assert "4 nodes and 3 edges." in tags.text["figcaption"]
+    assert tags.text["tbody"].count("rdfs:label") == 2  # the table has every triple
+    assert "/static/graph.js" in tags.sources()
+
+
+def test_graph_kinds_come_from_types_or_our_iri_paths(client: TestClient) -> None:
+    data, _ = drawn(client, "CONSTRUCT { ?o a ?t } WHERE { ?o a sg:Foundation ; a ?t } ")
+    kinds = {n["id"].rsplit("/", 1)[-1]: n["kind"] for n in data["nodes"]}
+    assert kinds["widget-foundation"] == "foundation"  # a foundation is an organization too: the narrower wins
+    data, _ = drawn(client, "CONSTRUCT { ?s sg:steward ?o } WHERE { ?s sg:steward ?o }")
+    labels = {n["label"]: n["kind"] for n in data["nodes"]}
+    assert labels["organization/acme"] == "organization"  # our unlabelled entities go by their path
+    assert labels["stewardship/widget--acme--2015"] == "other"
+
+
+def test_literals_are_leaves_and_json_is_escaped_in_the_attribute(client: TestClient) -> None:
+    tricky = r"""a \"quote\", <b>bold</b> & 'apostrophe'"""  # as a SPARQL string
+    query = f'CONSTRUCT {{ <urn:x> rdfs:comment "{tricky}", "same" . <urn:y> rdfs:comment "same" }} WHERE {{}}'
+    response = client.get("/sparql", params={"query": query}, headers=HTML)
+    assert "<b>bold" not in response.text
+    data = json.loads(str(Tags(response.text).first("figure")["data-graph"]))
+    literals = [n for n in data["nodes"] if n["kind"] == "literal"]
+    assert sorted(n["label"] for n in literals) == ['a "quote", <b>bold</b> & \'apostrophe\'', "same", "same"]
+    assert len({n["id"] for n in literals}) == 3  # one leaf each, even for equal values
+    assert sorted(n["label"] for n in data["nodes"] if n["kind"] != "literal") == ["urn:x", "urn:y"]
+
+
+def test_a_large_result_is_drawn_capped_and_said_so(client: TestClient) -> None:
+    data, tags = drawn(client, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    assert len(data["nodes"]) == 150
+    kept = {n["id"] for n in data["nodes"]}
+    assert data["edges"] and all(e["source"] in kept and e["target"] in kept for e in data["edges"])
+    caption = tags.text["figcaption"]
+    total = int(caption.split(" of ")[1].split(" nodes")[0].replace(",", ""))
+    assert total > 150 and f"150 nodes and {len(data['edges']):,} edges" in caption
+
+
+def test_graph_data_of_blank_nodes_and_a_small_cap() -> None:
+    blank, p = ox.BlankNode("b1"), ox.NamedNode("http://purl.org/dc/terms/relation")
+    triples = [ox.Triple(ox.NamedNode(ID + "project/widget"), p, blank),
+               ox.Triple(blank, p, ox.NamedNode("https://example.org/far")),
+               ox.Triple(ox.NamedNode("https://example.org/far"), p, ox.Literal("x"))]
+    data, total = graph_data(triples, cap=2)
+    assert total == 4
+    assert [(n["id"], n["label"], n["kind"]) for n in data["nodes"]] == [
+        (ID + "project/widget", "project/widget", "project"), ("_:b1", "_:b1", "other")]
+    assert data["edges"] == [{"source": ID + "project/widget", "target": "_:b1", "label": "dcterms:relation"}]

@@ -8,12 +8,13 @@ in the engine too.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pyoxigraph as ox
 
-from stewardgraph.errors import NotFound
+from stewardgraph.errors import NotFound, ParameterError
 from stewardgraph.service import StewardGraph
 from stewardgraph.store.base import Value
 
@@ -48,9 +49,12 @@ def _sources(rows: list[Row]) -> dict[str, list[dict[str, Value]]]:
     return found
 
 
-def _page(graph: StewardGraph, name: str, params: dict[str, Any], limit: int, offset: int) -> tuple[list[Row], int, bool]:
+def _page(graph: StewardGraph, name: str, params: dict[str, Any], limit: int, offset: int,
+          count: bool = True) -> tuple[list[Row], int, bool]:
+    """One page of rows, the total and whether more follow. Without ``count`` the total is only
+    what this page shows (the caller knows it from elsewhere: the facets count it too)."""
     table = graph.run(name, params, limit=limit, offset=offset)
-    if table.truncated or (offset and not table.rows):
+    if count and (table.truncated or (offset and not table.rows)):
         total = graph.count(name, params)
     else:
         total = offset + len(table.rows)
@@ -62,12 +66,15 @@ def _page(graph: StewardGraph, name: str, params: dict[str, Any], limit: int, of
 
 def projects(
     graph: StewardGraph, *, foundation: ox.NamedNode | None = None, steward: ox.NamedNode | None = None,
-    status: str | None = None, limit: int = 50, offset: int = 0,
+    status: str | None = None, year: int | None = None, sort: str | None = None, limit: int = 50, offset: int = 0,
+    count: bool = True,
 ) -> Page:
     """Projects with their current stewards, filtered by current host foundation (including
-    sub-foundations), current steward, or status."""
-    params = {"foundation": foundation, "steward": steward, "status": status}
-    rows, total, more = _page(graph, "project-list", params, limit, offset)
+    sub-foundations), current steward, status, or the year their current hosting began; by name
+    unless ``sort`` (one of PROJECT_SORTS) says otherwise."""
+    params = {"foundation": foundation, "steward": steward, "status": status, "year": year,
+              "sort": checked_sort(sort, PROJECT_SORTS)}
+    rows, total, more = _page(graph, "project-list", params, limit, offset, count)
     current: dict[str, list[Row]] = defaultdict(list)
     if rows:
         for row in graph.run("current-stewards", {"projects": [str(r["p"]) for r in rows]}).rows:
@@ -175,9 +182,13 @@ def organization(graph: StewardGraph, iri: ox.NamedNode) -> dict[str, Any]:
 
 
 def events(graph: StewardGraph, *, type: str | None = None, since: str | None = None, until: str | None = None,
-           limit: int = 50, offset: int = 0) -> Page:
-    """Events in date order, by type and a date range (inclusive, by each date's first day)."""
-    rows, total, more = _page(graph, "event-list", {"type": type, "from": since, "to": until}, limit, offset)
+           year: int | None = None, foundation: ox.NamedNode | None = None, sort: str | None = None,
+           limit: int = 50, offset: int = 0, count: bool = True) -> Page:
+    """Events in date order (``sort``: one of EVENT_SORTS), by type, a date range (inclusive, by
+    each date's first day), a year, and an organization that takes part."""
+    params = {"type": type, "from": since, "to": until, "year": year, "foundation": foundation,
+              "sort": checked_sort(sort, EVENT_SORTS)}
+    rows, total, more = _page(graph, "event-list", params, limit, offset, count)
     sources = _sources(graph.run("fact-sources", {"facts": [str(r["e"]) for r in rows]}).rows) if rows else {}
     return Page([_event(row, sources) for row in rows], total, more)
 
@@ -218,3 +229,103 @@ def _facts(graph: StewardGraph, iri: ox.NamedNode) -> dict[str, list[Value]]:
 def _first(facts: dict[str, list[Value]], predicate: str) -> Value:
     values = facts.get(predicate)
     return values[0] if values else None
+
+
+# -- lists: sorting, organizations and facets ----------------------------------------------------
+
+PROJECT_SORTS = ("name", "-name", "since", "-since", "status", "-status")
+EVENT_SORTS = ("date", "-date")
+ORGANIZATION_SORTS = ("name", "-name", "projects", "-projects")
+ORGANIZATION_KINDS = ("foundation", "company", "other")
+TOP = 15  # values a facet of organizations (foundation) shows: the ones with most rows
+
+
+def checked_sort(value: str | None, allowed: Sequence[str]) -> str:
+    """The order a list is asked for, one of ``allowed`` (the first without one); the query
+    chooses its ORDER BY among a fixed set by this value, bound like any parameter."""
+    if value is None or value == "":
+        return allowed[0]
+    if value not in allowed:
+        raise ParameterError("sort", f"'{value}' is not one of: {', '.join(allowed)}")
+    return value
+
+
+def organizations(
+    graph: StewardGraph, *, text: str | None = None, kind: str | None = None, hosts: bool | None = None,
+    sort: str | None = None, limit: int = 50, offset: int = 0, count: bool = True,
+) -> Page:
+    """Organizations with their kind, homepage and how many projects they host now (directly),
+    filtered by text in a name or alias, kind, and whether they host projects now."""
+    params = {"needle": _needle(text), "kind": checked_kind(kind), "hosts": hosts,
+              "sort": checked_sort(sort, ORGANIZATION_SORTS)}
+    rows, total, more = _page(graph, "organization-list", params, limit, offset, count)
+    items = [{**(ref(row["o"], row["name"], "organization") or {}), "kind": row["kind"], "homepage": row["homepage"],
+              "projects": int(str(row["projects"] or 0))} for row in rows]
+    return Page(items, total, more)
+
+
+def _needle(text: str | None) -> str | None:
+    """Text to find, as the queries take it: in lower case; blank is no filter."""
+    needle = (text or "").strip().lower()
+    return needle or None
+
+
+def checked_kind(kind: str | None) -> str | None:
+    """A kind of organization to filter by: one of ORGANIZATION_KINDS."""
+    if kind is not None and kind not in ORGANIZATION_KINDS:
+        raise ParameterError("kind", f"'{kind}' is not one of: {', '.join(ORGANIZATION_KINDS)}")
+    return kind
+
+
+@dataclass(frozen=True)
+class Facets:
+    """How many rows of a filtered list have each value of each facet, most first; ``total``
+    counts the rows of the list. A value is what the list's filter of that name takes."""
+
+    total: int
+    values: dict[str, list[dict[str, Any]]]
+
+
+def project_facets(graph: StewardGraph, *, foundation: ox.NamedNode | None = None,
+                   steward: ox.NamedNode | None = None, status: str | None = None, year: int | None = None) -> Facets:
+    """Status, current foundation (each counts the projects under it too: as its filter does) and
+    the year the current hosting began, over the projects the same filters keep."""
+    params = {"foundation": foundation, "steward": steward, "status": status, "year": year}
+    return _facets(graph, "project-facets", params, named=("foundation",), by_value=("year",))
+
+
+def event_facets(graph: StewardGraph, *, type: str | None = None, since: str | None = None, until: str | None = None,
+                 year: int | None = None, foundation: ox.NamedNode | None = None) -> Facets:
+    """Event type, year and the foundations taking part, over the events the same filters keep."""
+    params = {"type": type, "from": since, "to": until, "year": year, "foundation": foundation}
+    return _facets(graph, "event-facets", params, named=("foundation",), by_value=("year",))
+
+
+def organization_facets(graph: StewardGraph, *, text: str | None = None, kind: str | None = None,
+                        hosts: bool | None = None) -> Facets:
+    """Kind, and whether they host projects now, over the organizations the same filters keep."""
+    params = {"needle": _needle(text), "kind": checked_kind(kind), "hosts": hosts}
+    return _facets(graph, "organization-facets", params)
+
+
+def _facets(graph: StewardGraph, name: str, params: dict[str, Any], *, named: Sequence[str] = (),
+            by_value: Sequence[str] = ()) -> Facets:
+    """The rows of a facet query as Facets. The ``named`` facets count by entity IRI: they keep
+    their TOP values, named by their labels, with the id as the value; ``by_value`` facets are
+    ordered by value, newest first, rather than by count."""
+    total = 0
+    values: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in graph.run(name, params).rows:
+        if row["facet"] == "total":
+            total = int(str(row["count"]))
+        else:
+            values[str(row["facet"])].append({"value": str(row["value"]), "label": str(row["value"]),
+                                              "count": int(str(row["count"]))})
+    iris = [v["value"] for facet in named for v in values.get(facet, [])[:TOP]]
+    labels = {str(r["e"]): str(r["label"]) for r in graph.run("entity-labels", {"entities": iris}).rows} if iris else {}
+    for facet in named:
+        values[facet] = [{**v, "value": slug(v["value"]), "label": labels.get(v["value"], slug(v["value"]))}
+                         for v in values.get(facet, [])[:TOP]]
+    for facet in by_value:
+        values[facet] = sorted(values.get(facet, []), key=lambda v: str(v["value"]), reverse=True)
+    return Facets(total, {facet: found for facet, found in values.items() if found})

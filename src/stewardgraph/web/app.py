@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+import threading
 from contextlib import asynccontextmanager
 
 import anyio
@@ -15,7 +16,7 @@ from starlette.exceptions import HTTPException
 from stewardgraph.config import Settings
 from stewardgraph.errors import StewardGraphError
 from stewardgraph.service import StewardGraph, open_store
-from stewardgraph.web import assets, cypher, linked_data, named_queries, resources, sparql
+from stewardgraph.web import assets, cypher, linked_data, named_queries, pages, resources, sparql
 from stewardgraph.web.deps import TRUNCATED
 from stewardgraph.web.limits import RequestLimits
 
@@ -76,6 +77,8 @@ def create_app(settings: Settings | None = None, *, graph: StewardGraph | None =
         served = graph or StewardGraph(settings, store=open_store(settings, serving=True))
         app.state.graph = served
         app.state.neo4j_threads = anyio.CapacityLimiter(2 * settings.neo4j_concurrency)
+        if graph is None:
+            threading.Thread(target=pages.warm, args=(served,), name="warm-up", daemon=True).start()
         try:
             yield
         finally:

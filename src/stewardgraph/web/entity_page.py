@@ -102,7 +102,8 @@ def render(graph: StewardGraph, iri: ox.NamedNode, kind: str, triples: Document,
         body.append("<h2>Sources</h2><ul>")
         body.extend(f"<li>{link(str(r['url']), clip(str(r['title'] or r['url'])))}</li>" for r in sources.rows)
         body.append("</ul>")
-    return page(title, "".join(body))
+    drawn = ["/static/graph.js"] if 'class="graph"' in "".join(body) else []
+    return page(title, "".join(body), assets=drawn)
 
 
 def _shown(facts: list[tuple[str, Any]]) -> list[tuple[str, Any, int]]:
@@ -143,13 +144,13 @@ def _project(graph: StewardGraph, iri: ox.NamedNode, title: str, budget: Budget)
     out.append("<h2>Stewards</h2>")
     out.append(table(
         ["steward", "role", "since", "until", "sources"],
-        [[_ref(t["steward"]), escape(t["role"]), escape(t["since"]), escape(t["until"] or ""), _sources(t["sources"])]
+        [[_ref(t["steward"]), escape(t["role"]), _when(t["since"]), _when(t["until"] or ""), _sources(t["sources"])]
          for t in detail["timeline"]],
     ))
     out.append("<h2>Events</h2>")
     out.append(table(
         ["date", "event", "from", "to", "sources"],
-        [[escape(e["date"]), link(e["iri"], e["type"]), _ref(e["from"]), _ref(e["to"]), _sources(e["sources"])]
+        [[_when(e["date"]), link(e["iri"], e["type"]), _ref(e["from"]), _ref(e["to"]), _sources(e["sources"])]
          for e in detail["events"]],
     ))
     out.append(license_history(detail.get("licenses") or [], licenses))
@@ -206,7 +207,8 @@ def neighbourhood(iri: str, name: str, periods: list[dict[str, Any]], lineage: l
         nodes.setdefault(steward["iri"], {"id": steward["iri"], "label": steward["name"],
                                           "href": local(steward["iri"]), "kind": kind})
         when = f'{p["since"]} – {p["until"] or "now"}'
-        edges.append({"source": steward["iri"], "target": iri, "label": f'{p["role"]}, {when}'})
+        years = f'{str(p["since"])[:4]}–{str(p["until"])[:4] if p["until"] else "now"}'  # short, to fit a line
+        edges.append({"source": steward["iri"], "target": iri, "label": f'{p["role"]} {years}'})
         lines.append(f'{link(steward["iri"], steward["name"])} — {escape(p["role"])}, {escape(when)}')
     for r in lineage:
         other = str(r["other"])
@@ -243,8 +245,8 @@ def _organization(graph: StewardGraph, iri: ox.NamedNode, budget: Budget) -> lis
             out.append("<h2>Projects hosted, by year</h2>" + chart)
         out.append("<h2>Projects</h2>" + _capped(len(held), "foundation-projects", iri) + table(
             ["project", "role", "since", "until"],
-            [[link(str(r["p"]), str(r["project"])), escape(str(r["role"])), escape(str(r["since"])),
-              escape(str(r["until"] or "now"))] for r in held[:LIST_CAP]]))
+            [[link(str(r["p"]), str(r["project"])), escape(str(r["role"])), _when(r["since"]),
+              _when(r["until"] or "now")] for r in held[:LIST_CAP]]))
     members = graph.run("memberships", {"organization": iri}).rows
     budget.check()
     if members:
@@ -270,7 +272,7 @@ def _organization(graph: StewardGraph, iri: ox.NamedNode, budget: Budget) -> lis
     if events:
         out.append("<h2>Events</h2>" + _capped(len(events)) + table(
             ["date", "event", "project or organization", "from", "to"],
-            [[escape(str(e["date"])), link(str(e["e"]), str(e["type"])),
+            [[_when(e["date"]), link(str(e["e"]), str(e["type"])),
               link(str(e["p"]), str(e["project"])) if e["p"] else
               (link(str(e["org"]), str(e["organization"])) if e["org"] else ""),
               link(str(e["from"]), str(e["from_name"])) if e["from"] else "",
@@ -292,8 +294,8 @@ def _family(graph: StewardGraph, iri: ox.NamedNode) -> str:
 def _memberships(rows: list[dict[str, Any]], who: str) -> str:
     return table([("member" if who == "member" else "of"), "tier", "board", "since", "until"], [
         [link(str(r[who]), str(r[f"{who}_name"])), escape(str(r["tier"])),
-         "board seat" if r["board"] in (True, "true", "1") else "", escape(str(r["since"])),
-         escape(str(r["until"] or "now"))] for r in rows])
+         "board seat" if r["board"] in (True, "true", "1") else "", _when(r["since"]),
+         _when(r["until"] or "now")] for r in rows])
 
 
 def _capped(total: int, query: str | None = None, iri: ox.NamedNode | None = None) -> str:
@@ -337,6 +339,11 @@ def _referrers(found: list[dict[str, Any]], labels: dict[str, str]) -> str:
          for r in found[:REFERRERS_CAP]],
     ))
     return "".join(out)
+
+
+def _when(date: Any) -> str:
+    """A date in a table cell, at its own precision, kept on one line."""
+    return f"<time>{escape(str(date))}</time>" if date else ""
 
 
 def _ref(item: dict[str, Any] | None) -> str:

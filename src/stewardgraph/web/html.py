@@ -8,26 +8,38 @@ from html import escape
 from stewardgraph.namespaces import compact as compact
 from stewardgraph.vocab import BASE
 
-def page(title: str, body: str) -> str:
-    """A whole page: the menu, the title, the body, and the service's own style and script."""
+def page(title: str, body: str, *, assets: Sequence[str] = ()) -> str:
+    """A whole page: the menu, the title, the body, and the service's own style and script.
+    ``assets`` are the paths of more style sheets (``.css``) and scripts that this page needs,
+    loaded after the common ones, in their order (scripts are deferred)."""
     nav = (
         '<nav aria-label="Main"><a href="/">StewardGraph</a><a href="/projects">projects</a>'
-        '<a href="/events">events</a><a href="/queries">queries</a><a href="/sparql">SPARQL</a>'
+        '<a href="/events">events</a><a href="/organizations">organizations</a><a href="/queries">queries</a><a href="/sparql">SPARQL</a>'
         '<a href="/ontology">ontology</a><a href="/docs">API</a></nav>'
     )
+    styles = "".join(f'<link rel="stylesheet" href="{escape(a)}">' for a in assets if a.endswith(".css"))
+    scripts = "".join(f'<script src="{escape(a)}" defer></script>' for a in assets if not a.endswith(".css"))
     return (
         f"<!doctype html><html lang=en><head><meta charset=utf-8>"
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<title>{escape(title)}</title><link rel="stylesheet" href="/static/site.css">'
-        '<link rel="icon" href="/static/vendor/favicon-32x32.png"></head>'
+        f'{styles}<link rel="icon" href="/static/vendor/favicon-32x32.png"></head>'
         f"<body>{nav}<main><h1>{escape(title)}</h1>{body}</main>"
-        '<script src="/static/app.js" defer></script></body></html>'
+        f'<script src="/static/app.js" defer></script>{scripts}</body></html>'
     )
 
 
 def local(iri: str) -> str:
-    """Our entity IRIs resolve on this server: link to the local path."""
-    return iri[len(BASE) - 1 :] if iri.startswith(BASE + "id/") else iri
+    """Our entity IRIs and terms resolve on this server: link to the local path.
+
+    >>> local("https://w3id.org/stewardgraph/id/project/x"), local("https://w3id.org/stewardgraph/ns#Project")
+    ('/id/project/x', '/ontology#Project')
+    """
+    if iri.startswith(BASE + "id/"):
+        return iri[len(BASE) - 1 :]
+    if iri.startswith(BASE + "ns#"):
+        return "/ontology#" + iri[len(BASE) + 3 :]
+    return iri
 
 
 def clip(text: str, limit: int = 2_000) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
@@ -49,9 +50,11 @@ def entity(item: dict[str, Any] | None, kind: str | None = None) -> str:
 
 
 def list_page(request: Request, title: str, found: dict[str, Any], columns: Sequence[Column],
-              intro: str = "") -> HTMLResponse:
+              intro: str = "", listing: Listing | None = None) -> HTMLResponse:
     """One page of a list, with its place in the whole, the next and previous pages, and the
-    same list as JSON and CSV."""
+    same list as JSON and CSV; with a ``listing``, its facets, the filters in force (each
+    removable) and column headers that sort."""
+    listing = listing or Listing()
     items, total, limit, offset = found["items"], found["total"], found["limit"], found["offset"]
     shown = f"{offset + 1:,}–{offset + len(items):,} of {total:,}" if items else f"none of {total:,}"
     moves = []
@@ -59,12 +62,19 @@ def list_page(request: Request, title: str, found: dict[str, Any], columns: Sequ
         moves.append(f'<a rel="prev" href="{escape(str(request.url.include_query_params(offset=max(0, offset - limit))))}">previous</a>')
     if found.get("next"):
         moves.append(f'<a rel="next" href="{escape(str(found["next"]))}">next</a>')
-    body = [
-        intro,
+    headers, rows = [h for h, _ in columns], [[cell(item) for _, cell in columns] for item in items]
+    rows_html = [
         f'<p class="muted">{shown} · <a href="{escape(as_format(request, "json"))}">JSON</a> · '
         f'<a href="{escape(as_format(request, "csv"))}">CSV</a></p>',
-        table([h for h, _ in columns], [[cell(item) for _, cell in columns] for item in items]),
-        f'<nav class="pages">{" ".join(moves)}</nav>' if moves else "",
+        sortable_table(request, headers, rows, listing.sorts, listing.sort) if listing.sorts else table(headers, rows),
+        f'<nav class="pages" aria-label="Pages">{" ".join(moves)}</nav>' if moves else "",
+    ]
+    panel = facet_panel(request, listing.facets, listing.applied)
+    body = [
+        intro,
+        filter_chips(request, listing.applied),
+        f'<p class="muted">{escape(listing.note)}</p>' if listing.note else "",
+        f'<div class="listing">{panel}<div class="rows">{"".join(rows_html)}</div></div>' if panel else "".join(rows_html),
     ]
     return HTMLResponse(page(title, "".join(body)))
 
@@ -109,6 +119,14 @@ def _counts(graph: StewardGraph) -> dict[str, int]:
     return cached[1]
 
 
+def warm(graph: StewardGraph) -> None:
+    """Start a worker and count the figures before the first visitor asks for the home page."""
+    try:
+        _counts(graph)
+    except Exception:  # noqa: BLE001  best effort: the first page counts them if this could not
+        pass
+
+
 def home(graph: StewardGraph) -> str:
     counts = _counts(graph)
     sources = counts.get("Source", 0)
@@ -119,11 +137,9 @@ def home(graph: StewardGraph) -> str:
         f'<li><b>{counts.get("StewardshipEvent", 0):,}</b> events</li>'
         f'<li><b>{sources:,}</b> sources</li></ul>'
     )
-    year = dt.date.today().year
     from stewardgraph import entities  # the read models
 
-    recent = entities.events(graph, since=str(year - 1), limit=200).items
-    recent = sorted(recent, key=lambda e: str(e["date"]), reverse=True)[:12]
+    recent = entities.events(graph, sort="-date", limit=12, count=False).items
     body = [
         "<p>Who owns, hosts, funds and governs open-source projects, and how that changed over time. "
         "Every fact cites its sources.</p>",
@@ -132,7 +148,7 @@ def home(graph: StewardGraph) -> str:
         "<h2>Stories</h2><ul>",
         *(f'<li><a href="{escape(url)}">{escape(text)}</a></li>' for text, url in FEATURED),
         "</ul>",
-        f'<h2>Recent events</h2><p class="muted"><a href="/events?from={year - 1}">all events since {year - 1}</a></p>',
+        '<h2>Recent events</h2><p class="muted"><a href="/events?sort=-date">all events, newest first</a></p>',
         table(["date", "event", "project or organization", "from", "to"], [
             [escape(str(e["date"])), link(str(e["iri"]), str(e["type"])),
              entity(e["project"], "project") or entity(e["organization"], "organization"),
@@ -156,8 +172,9 @@ _SUGGEST = {"project": "project", "organization": "organization", "foundation": 
 
 
 def query_page(request: Request, named: NamedQuery, values: dict[str, str], result: Any | None,
-               error: str | None) -> str:
-    """A named query as a form with typed inputs, and its result as a table."""
+               error: str | None, sparql: str | None = None) -> str:
+    """A named query as a form with typed inputs, and its result as a table, with links to the
+    same result as JSON and CSV, and to its SPARQL (parameters bound) in the editor."""
     fields = []
     for p in named.params:
         value = values.get(p.name, "")
@@ -184,7 +201,8 @@ def query_page(request: Request, named: NamedQuery, values: dict[str, str], resu
         body.append(
             f'<p class="muted">{len(result.rows):,} rows{" (cut at the row cap)" if result.truncated else ""} · '
             f'<a href="/queries/{escape(named.name)}.json?{escape(query)}">JSON</a> · '
-            f'<a href="/queries/{escape(named.name)}.csv?{escape(query)}">CSV</a></p>')
+            f'<a href="/queries/{escape(named.name)}.csv?{escape(query)}">CSV</a>'
+            + (f' · <a href="/sparql?{escape(urlencode({"query": sparql}))}">SPARQL</a>' if sparql else "") + "</p>")
         body.append(table(result.columns, [[_cell(row.get(c)) for c in result.columns] for row in result.rows]))
     return page(named.title, "".join(body))
 
@@ -210,10 +228,7 @@ def timeline(periods: list[dict[str, Any]], events: list[dict[str, Any]]) -> str
         return ""
     today = dt.date.today()
 
-    def year(text: Any) -> float:
-        parts = [int(p) for p in str(text).split("-")]
-        return parts[0] + ((parts[1] - 1) / 12 if len(parts) > 1 else 0) + ((parts[2] - 1) / 365 if len(parts) > 2 else 0)
-
+    year = _year
     starts = [year(p["since"]) for p in periods] + [year(e["date"]) for e in events]
     first = min(starts)
     last = max([today.year + (today.timetuple().tm_yday / 366)] + starts)
@@ -229,6 +244,7 @@ def timeline(periods: list[dict[str, Any]], events: list[dict[str, Any]]) -> str
             f' <small>{escape(str(p["role"]))}</small></span><span class="track"><span class="bar" '
             f'style="margin-left:{left:.2f}%;width:{width:.2f}%" title="{escape(str(p["since"]))} to {until}"></span></span>'
             f'<span class="when">{escape(str(p["since"]))} – {until}</span></li>')
+    rows.extend(_stage_rows(events, first, span))
     steps = "".join(
         f'<li><time>{escape(str(e["date"]))}</time> {link(str(e["iri"]), str(e["type"]))}'
         f'{" from " + entity(e["from"], "organization") if e.get("from") else ""}'
@@ -236,6 +252,33 @@ def timeline(periods: list[dict[str, Any]], events: list[dict[str, Any]]) -> str
     axis = f'<div class="axis"><span>{int(first)}</span><span>{int(last)}</span></div>'
     return (f'<section class="timeline" aria-label="Chain of custody"><ol class="periods">{"".join(rows)}</ol>{axis}'
             f'<ol class="steps">{steps}</ol></section>')
+
+
+# The maturity stage each event type starts, on the timeline's stage lane.
+STAGES = {"incubation": "incubation", "promotion": "incubation, promoted", "graduation": "graduated",
+          "retirement": "retired", "archival": "archived"}
+
+
+def _stage_rows(events: list[dict[str, Any]], first: float, span: float) -> list[str]:
+    """The project's maturity stages as bars: each from the event that starts it to the next."""
+    marks = [(str(e["date"]), STAGES[str(e["type"])], e.get("to")) for e in events if str(e["type"]) in STAGES]
+    rows = []
+    for i, (since, stage, where) in enumerate(marks):
+        until = marks[i + 1][0] if i + 1 < len(marks) else None
+        left = (_year(since) - first) / span * 100
+        right = (_year(until) - first) / span * 100 if until else 100.0
+        at = f" at {entity(where, 'organization')}" if where else ""
+        rows.append(
+            f'<li class="period stage"><span class="who">stage: {escape(stage)}{at}</span><span class="track">'
+            f'<span class="bar" style="margin-left:{left:.2f}%;width:{max(right - left, 0.8):.2f}%"></span></span>'
+            f'<span class="when">{escape(since)} – {escape(until) if until else "now"}</span></li>')
+    return rows
+
+
+def _year(text: Any) -> float:
+    """A date at any precision as a fractional year, for placing it on an axis."""
+    parts = [int(p) for p in str(text).split("-")]
+    return parts[0] + ((parts[1] - 1) / 12 if len(parts) > 1 else 0) + ((parts[2] - 1) / 365 if len(parts) > 2 else 0)
 
 
 # -- a foundation's projects over the years ------------------------------------------------------
@@ -261,3 +304,131 @@ def hosted_by_year(periods: list[dict[str, Any]]) -> str:
         f'<span class="count">{years.get(year, 0):,}</span></li>'
         for year in range(min(years), max(years) + 1))
     return f'<ol class="by-year" aria-label="Projects hosted, by year">{bars}</ol>'
+
+
+# -- lists: facets, filters in force, orders -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One facet of a list: the filter (query parameter) its values set, a heading, and its
+    values, each a dict of value (what the filter takes), label and count."""
+
+    parameter: str
+    title: str
+    values: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What a list page shows around its rows: the facets, the filters in force (parameter and
+    value as shown), the order each sortable column asks for first, and the order in force."""
+
+    facets: Sequence[Facet] = ()
+    applied: Sequence[tuple[str, str]] = ()
+    sorts: dict[str, str] = field(default_factory=dict)
+    sort: str = ""
+    note: str = ""
+
+
+def with_filter(request: Request, parameter: str, value: str) -> str:
+    """This list with one more filter (or another value for it), from its first page."""
+    return _here(_filtered(request, parameter, value))
+
+
+def _filtered(request: Request, parameter: str, value: str) -> Any:
+    return request.url.remove_query_params(["offset", parameter]).include_query_params(**{parameter: value})
+
+
+def without_filter(request: Request, parameter: str) -> str:
+    """This list without one of its filters, from its first page."""
+    return _here(request.url.remove_query_params([parameter, "offset"]))
+
+
+def sorted_by(request: Request, order: str) -> str:
+    """This list in another order, from its first page."""
+    return _here(request.url.remove_query_params(["offset", "sort"]).include_query_params(sort=order))
+
+
+def _here(url: Any) -> str:
+    """A URL of this server as a path and query, which a link follows wherever the server is."""
+    return f"{url.path}?{url.query}" if url.query else str(url.path)
+
+
+def filter_chips(request: Request, applied: Sequence[tuple[str, str]]) -> str:
+    """The filters in force, each a link that drops it."""
+    if not applied:
+        return ""
+    chips = "".join(
+        f'<li><a class="chip" href="{escape(without_filter(request, parameter))}" title="Remove this filter">'
+        f'{escape(parameter)}: {escape(value)}<span aria-hidden="true"> ×</span>'
+        f'<span class="hidden-text"> (remove)</span></a></li>'
+        for parameter, value in applied)
+    return f'<ul class="chips" aria-label="Filters in force">{chips}</ul>'
+
+
+def facet_panel(request: Request, facets: Sequence[Facet], applied: Sequence[tuple[str, str]] = ()) -> str:
+    """Each facet with its values and counts; a value is a link to the list with its filter (in
+    place of another value of the same filter), except the value in force, which shows as chosen."""
+    shown = dict(applied)
+    sections = []
+    for facet in facets:
+        items = []
+        for v in facet.values:
+            label, count = escape(str(v["label"])), f'<span class="count">{int(v["count"]):,}</span>'
+            if str(v["value"]) == request.query_params.get(facet.parameter) or str(v["label"]) == shown.get(facet.parameter):
+                items.append(f'<li class="chosen"><strong aria-current="true">{label}</strong> {count}</li>')
+            else:
+                items.append(f'<li><a href="{escape(with_filter(request, facet.parameter, str(v["value"])))}">'
+                             f'{label}</a> {count}</li>')
+        sections.append(f'<section class="facet" data-facet="{escape(facet.parameter)}">'
+                        f'<h2>{escape(facet.title)}</h2><ul>{"".join(items)}</ul></section>')
+    return f'<aside class="facets" aria-label="Facets">{"".join(sections)}</aside>' if sections else ""
+
+
+def sortable_table(request: Request, headers: Sequence[str], rows: Sequence[Sequence[str]],
+                   sorts: dict[str, str], sort: str) -> str:
+    """A table (of cells already HTML) whose sortable column headers are links: to the order the
+    column asks for first or, when the list is in that column's order already, the other way."""
+    head = "".join(_sort_header(request, header, sorts.get(header), sort) for header in headers)
+    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _sort_header(request: Request, header: str, first: str | None, sort: str) -> str:
+    if first is None:
+        return f"<th>{escape(header)}</th>"
+    key = first.lstrip("-")
+    if sort not in (key, "-" + key):
+        return f'<th><a href="{escape(sorted_by(request, first))}">{escape(header)}</a></th>'
+    ascending = sort == key
+    state, arrow, other = ("ascending", "▲", "-" + key) if ascending else ("descending", "▼", key)
+    return (f'<th aria-sort="{state}"><a href="{escape(sorted_by(request, other))}">{escape(header)}'
+            f'<span aria-hidden="true">&nbsp;{arrow}</span></a></th>')
+
+
+def facets_json(request: Request, facets: Sequence[Facet]) -> dict[str, list[dict[str, Any]]]:
+    """The facets for API clients: each value with its count and the URL of the list it filters."""
+    return {f.parameter: [{**v, "url": str(_filtered(request, f.parameter, str(v["value"])))} for v in f.values]
+            for f in facets}
+
+
+def outside_link(url: Any) -> str:
+    """A link to a web page elsewhere (a homepage), labelled with its address; an address that is
+    not http(s) shows as text, and nothing shows without one."""
+    if not url:
+        return ""
+    text = str(url)
+    return link(text, text) if text.startswith(("https://", "http://")) else escape(text)
+
+
+def organization_search(request: Request) -> str:
+    """The form that filters the list of organizations by text in a name or alias, keeping the
+    other filters and the order."""
+    kept = "".join(f'<input type="hidden" name="{escape(name)}" value="{escape(value)}">'
+                   for name, value in request.query_params.multi_items() if name in ("kind", "hosts", "sort", "limit"))
+    value = request.query_params.get("q", "")
+    return ('<form class="search" action="/organizations" method="get" role="search">'
+            '<label for="organization-q">Organizations whose name or alias holds</label>'
+            f'<input id="organization-q" name="q" type="search" value="{escape(value)}" autocomplete="off"'
+            f' placeholder="Linux, Apache, Google…">{kept}<button type="submit">Find</button></form>')

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-from urllib.parse import parse_qs, quote
+from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
@@ -13,23 +11,18 @@ import pyoxigraph as ox
 
 from stewardgraph import formats
 from stewardgraph.errors import ParameterError, StewardGraphError, UnsupportedMediaType
-from stewardgraph.resources import resource_dir
 from stewardgraph.service import StewardGraph
 from stewardgraph.store import Document, Table
-from stewardgraph.store.engine import NTRIPLES
 from stewardgraph.web.deps import TRUNCATED, seconds
 from stewardgraph.web.deps import Graph as GraphDep
-from stewardgraph.web.html import clip, compact, escape, link, page, table
+from stewardgraph.web.editor import EXAMPLE, editor_answer, editor_page
 from stewardgraph.web.limits import text
 
 router = APIRouter(tags=["SPARQL"])
-_JSON = "application/sparql-results+json"
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
 FORMATS_NS = "http://www.w3.org/ns/formats/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-# The example on the query page and in the API docs (a file, so that SPARQL lives in queries/).
-_EXAMPLE = (resource_dir("queries") / "examples" / "pytorch-stewards.rq").read_text(encoding="utf-8").strip()
 
 
 def _bearer(request: Request) -> str | None:
@@ -57,7 +50,7 @@ async def _answer(
     if query is None:
         return await _description(request, graph)
     if hint is None and _wants_editor(request.headers.get("accept")):
-        return await _editor_answer(graph, query, timeout, default_graphs, named_graphs)
+        return await editor_answer(graph, query, timeout, default_graphs, named_graphs)
     form = graph.form(query)
     kind: formats.Kind = "rdf" if form in ("construct", "describe") else "results"
     media = formats.negotiate(_accept(request, hint, kind), formats.offered(kind))
@@ -80,39 +73,6 @@ def _wants_editor(accept: str | None) -> bool:
         return formats.negotiate(accept, offered) == "text/html"
     except StewardGraphError:
         return False
-
-
-async def _editor_answer(graph: StewardGraph, query: str, timeout: str | None, default_graphs: list[str],
-                         named_graphs: list[str]) -> HTMLResponse:
-    """The editor with the query kept and its result below: a table for SELECT (IRIs linked to
-    their pages), the answer for ASK, the triples and a download link for CONSTRUCT and DESCRIBE.
-    A user error shows on the page, at its line and column, with the status the API gives it."""
-    try:
-        graph_form = graph.form(query) in ("construct", "describe")
-        media = NTRIPLES if graph_form else _JSON
-        result = await run_in_threadpool(lambda: graph.query(
-            query, timeout=seconds(timeout), default_graphs=default_graphs, named_graphs=named_graphs, media=media))
-    except StewardGraphError as exc:
-        return HTMLResponse(_editor(query, error=exc), status_code=exc.status)
-    assert isinstance(result, Document)
-    headers = {TRUNCATED: "true"} if result.truncated else {}
-    note = '<p class="muted">Cut at the row cap.</p>' if result.truncated else ""
-    if graph_form:
-        triples = list(ox.parse(result.data, format=ox.RdfFormat.N_TRIPLES))
-        download = f"/sparql?query={quote(query, safe='')}&format=turtle"
-        shown = (f'<p>{len(triples):,} triples · <a href="{escape(download)}" download="result.ttl">download as '
-                 f'Turtle</a></p>{note}'
-                 + table(["subject", "predicate", "object"],
-                         [[_term(t.subject), _term(t.predicate), _term(t.object)] for t in triples]))
-    else:
-        document = json.loads(result.data)
-        if "boolean" in document:
-            shown = f'<p class="answer">ASK: <b>{"yes" if document["boolean"] else "no"}</b></p>'
-        else:
-            variables = document["head"]["vars"]
-            rows = [[_cell(binding.get(v)) for v in variables] for binding in document["results"]["bindings"]]
-            shown = f"<p>{len(rows):,} rows</p>{note}{table(variables, rows)}"
-    return HTMLResponse(_editor(query, result=shown), headers=headers)
 
 
 def _accept(request: Request, hint: str | None, kind: formats.Kind) -> str | None:
@@ -140,7 +100,7 @@ def _accept(request: Request, hint: str | None, kind: formats.Kind) -> str | Non
     },
     openapi_extra={"parameters": [
         {"name": "query", "in": "query", "required": False, "description": "A SPARQL 1.1 query",
-         "schema": {"type": "string"}, "example": _EXAMPLE},
+         "schema": {"type": "string"}, "example": EXAMPLE},
         {"name": "default-graph-uri", "in": "query", "required": False,
          "schema": {"type": "array", "items": {"type": "string"}}},
         {"name": "named-graph-uri", "in": "query", "required": False,
@@ -177,7 +137,7 @@ async def sparql_get(request: Request) -> Response:
                 "application/x-www-form-urlencoded": {
                     "schema": {"type": "object", "properties": {"query": {"type": "string"}, "update": {"type": "string"}}}
                 },
-                "application/sparql-query": {"schema": {"type": "string"}, "example": _EXAMPLE},
+                "application/sparql-query": {"schema": {"type": "string"}, "example": EXAMPLE},
                 "application/sparql-update": {"schema": {"type": "string"}},
             }
         }
@@ -227,7 +187,7 @@ async def sparql_post(request: Request, graph: GraphDep) -> Response:
 async def _description(request: Request, graph: StewardGraph) -> Response:
     media = formats.negotiate(request.headers.get("accept"), [*formats.offered("rdf"), "text/html"])
     if media == "text/html":
-        return HTMLResponse(_form_page())
+        return HTMLResponse(editor_page())
     stats = await run_in_threadpool(graph.stats)
     endpoint = ox.NamedNode(str(request.url_for("sparql_get")))
     triples = _service_description(endpoint, stats, writable=graph.settings.update_token is not None)
@@ -275,58 +235,3 @@ def _service_description(endpoint: ox.NamedNode, stats: dict[str, Table], *, wri
         add(named, SD + "graph", inner)
         add(inner, VOID + "triples", count(row["triples"]))
     return out
-
-
-def _form_page() -> str:
-    return _editor(_EXAMPLE)
-
-
-def _editor(query: str, *, result: str = "", error: StewardGraphError | None = None) -> str:
-    """The query editor: the query as typed, a result or an error, and examples."""
-    problem = ""
-    if error is not None:
-        line, column = getattr(error, "line", None), getattr(error, "column", None)
-        where = f" (line {line}, column {column})" if line else ""
-        problem = f'<p class="error" role="alert">{escape(error.message)}{escape(where)}</p>'
-    examples = "".join(
-        f'<li><a href="/sparql?query={escape(quote(text, safe=""))}">{escape(name)}</a></li>'
-        for name, text in _examples())
-    body = (
-        "<p>A SPARQL 1.1 endpoint over the stewardship graph. The default graph is the union of "
-        "all named graphs, and the prefixes sg, rdf, rdfs, xsd, skos, dcterms, doap, org, prov, "
-        "schema, time and foaf are predeclared. A result's URL can be shared. Point SPARQLWrapper, "
-        "YASGUI or Jena at this URL for more.</p>"
-        '<form method="get" action="/sparql" class="editor"><label for="query">Query</label>'
-        f'<textarea id="query" name="query" spellcheck="false">{escape(query)}</textarea>'
-        '<p><button type="submit">Run</button></p></form>'
-        f"{problem}{result}"
-        f"<details><summary>Examples</summary><ul>{examples}</ul></details>"
-        '<p class="muted">Without a query, clients that ask for RDF get the service description '
-        "(SPARQL Service Description with VoID statistics).</p>"
-    )
-    return page("SPARQL", body)
-
-
-def _examples() -> list[tuple[str, str]]:
-    """The example queries, and the catalogue's public queries that run as written (no parameters)."""
-    folder = resource_dir("queries")
-    found = [(path.stem.replace("-", " "), path.read_text(encoding="utf-8").strip())
-             for path in sorted((folder / "examples").glob("*.rq"))]
-    for path in sorted(folder.glob("*.rq")):
-        text = path.read_text(encoding="utf-8")
-        if "#+ internal: true" not in text and "#+ params: {}" in text:
-            body = "\n".join(line for line in text.splitlines() if not line.startswith("#+"))
-            found.append((path.stem.replace("-", " "), body.strip()))
-    return found
-
-
-def _term(term: Any) -> str:
-    if isinstance(term, ox.NamedNode):
-        return link(term.value, compact(term.value))
-    return escape(clip(str(term.value)))
-
-
-def _cell(term: dict[str, str] | None) -> str:
-    if term is None:
-        return ""
-    return link(term["value"]) if term["type"] == "uri" else escape(term["value"])

@@ -1,0 +1,32 @@
+"""The page builders, as functions of their rows (the pages themselves are tested over HTTP and
+in a browser)."""
+
+from __future__ import annotations
+
+import re
+
+from stewardgraph.web import pages
+
+CNCF = {"iri": "https://w3id.org/stewardgraph/id/organization/cncf", "name": "CNCF", "id": "cncf"}
+
+
+def _event(date: str, kind: str) -> dict[str, object]:
+    return {"iri": f"https://w3id.org/stewardgraph/id/event/x-{kind}", "type": kind, "date": date,
+            "from": None, "to": CNCF}
+
+
+def test_the_timeline_draws_a_lane_of_maturity_stages() -> None:
+    events = [_event("2016", "creation"), _event("2018-08", "incubation"), _event("2020-02-12", "promotion"),
+              _event("2023-10", "graduation")]
+    drawn = pages.timeline([], events)
+    stages = [" ".join(re.sub(r"<[^>]+>", " ", li).split())
+              for li in re.findall(r'<li class="period stage">.*?</li>', drawn)]
+    assert stages == ["stage: incubation at CNCF 2018-08 – 2020-02-12",
+                      "stage: incubation, promoted at CNCF 2020-02-12 – 2023-10",
+                      "stage: graduated at CNCF 2023-10 – now"]
+    widths = [float(w) for w in re.findall(r'class="period stage">.*?width:([\d.]+)%', drawn)]
+    assert widths[0] < widths[1] and all(w > 0 for w in widths)  # 18 months, then 44
+
+
+def test_a_timeline_without_stage_events_has_no_stage_lane() -> None:
+    assert "stage" not in pages.timeline([], [_event("2016", "creation")])
