@@ -306,3 +306,14 @@ def test_tracking_parameters_and_moving_listings_are_not_sources(graph: StewardG
         "facts.yaml: projects[1] (id: b), field 'sources.0.url': https://example.org/blog/page/536: "
         "a listing whose content moves; cite the page that states the fact",
     ]
+
+
+def test_events_and_sponsorships_are_labelled_with_names_as_they_were(loaded: StewardGraph) -> None:
+    found = loaded.query(
+        "SELECT ?s ?label WHERE { ?s rdfs:label ?label . "
+        "FILTER(STRSTARTS(STR(?s), 'https://w3id.org/stewardgraph/id/event/') || "
+        "STRSTARTS(STR(?s), 'https://w3id.org/stewardgraph/id/sponsorship/')) }")
+    labels = {str(r["s"]).rsplit("/", 1)[-1]: r["label"] for r in found.rows}  # type: ignore[union-attr]
+    assert labels["widget-created"] == "creation of Widget (2015)"
+    assert labels["acme-renamed"] == "renaming of Acme Widgets (2019-05-01)"
+    assert "Acme Corp: Diamond sponsor of Widget Foundation (2024-09-26)" in labels.values()

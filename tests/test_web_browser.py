@@ -27,6 +27,7 @@ def test_the_timeline_shows_the_dated_steps(tab: Watched) -> None:
     assert periods.count() == 2
     first, second = periods.nth(0).inner_text(), periods.nth(1).inner_text()
     assert "Acme Widgets" in first and "2015 – 2020-06-15" in first  # named as it was, at the date's precision
+    assert "(Acme Corp today)" in first  # and still recognisable by its name now
     assert "Widget Foundation" in second and "2020-06-15 – now" in second
     steps = page.locator(".timeline .steps li").all_inner_texts()
     assert steps[0].startswith("2015 creation") and any(s.startswith("2020-06-15 donation from Acme Corp") for s in steps)

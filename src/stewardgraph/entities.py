@@ -115,6 +115,7 @@ def project(graph: StewardGraph, iri: ox.NamedNode) -> dict[str, Any]:
     detail["timeline"] = [
         {
             "steward": ref(r["o"], r["steward"], "organization"),
+            "steward_now": r["steward_now"] if r["steward_now"] != r["steward"] else None,
             "role": r["role"],
             "since": r["since"],
             "until": r["until"],

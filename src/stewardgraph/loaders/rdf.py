@@ -122,7 +122,40 @@ def to_rdf(data: CuratedData, vocab: Vocabularies, ontology: Graph | None = None
         subject = _emit(build.graph(graph), item.record, vocab)
         build.origins[subject] = item
     _former_names(build, data.records)
+    _labels_in_words(build, data.records)
     return build
+
+
+def _labels_in_words(build: RdfBuild, records: list[Located]) -> None:
+    """Labels of events and sponsorships that name their parties, as named on the day, where the
+    records at hand name them (an import alone labels by id what the curated data names)."""
+    names: dict[str, str] = {}
+    renamings: dict[str, list[Event]] = {}
+    for item in records:
+        rec = item.record
+        if isinstance(rec, (Organization, Project)):
+            names[rec.id] = rec.name
+        elif isinstance(rec, Event) and rec.type == "renaming" and rec.old_name:
+            renamings.setdefault(rec.project or rec.organization or "", []).append(rec)
+
+    def named(key: str | None, on: PartialDate) -> str | None:
+        if key is None:
+            return None
+        earlier = sorted((r for r in renamings.get(key, []) if on.first_day() < r.date.first_day()),
+                         key=lambda r: r.date.first_day())
+        return str(earlier[0].old_name) if earlier else names.get(key, key)
+
+    for item in records:
+        rec = item.record
+        g = build.graph(URIRef(item.graph) if item.graph else file_graph(item.file))
+        if isinstance(rec, Event):
+            about = rec.old_name if rec.type == "renaming" else named(rec.project or rec.organization or rec.acquired,
+                                                                        rec.date)
+            g.set((entity("event", rec.id), RDFS.label, Literal(f"{rec.type} of {about} ({rec.date})")))
+        elif isinstance(rec, Sponsorship):
+            g.set((entity("sponsorship", rec.slug), RDFS.label, Literal(
+                f"{named(rec.sponsor, rec.listed)}: {rec.level} sponsor of {named(rec.recipient, rec.listed)} "
+                f"({rec.listed})")))
 
 
 def _former_names(build: RdfBuild, records: list[Located]) -> None:

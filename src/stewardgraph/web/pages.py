@@ -241,6 +241,7 @@ def timeline(periods: list[dict[str, Any]], events: list[dict[str, Any]]) -> str
         until = escape(str(p["until"])) if p["until"] else "now"
         rows.append(
             f'<li class="period role-{escape(str(p["role"]))}"><span class="who">{entity(p["steward"], "organization")}'
+            f'{" <small>(" + escape(str(p["steward_now"])) + " today)</small>" if p.get("steward_now") else ""}'
             f' <small>{escape(str(p["role"]))}</small></span><span class="track"><span class="bar" '
             f'style="margin-left:{left:.2f}%;width:{width:.2f}%" title="{escape(str(p["since"]))} to {until}"></span></span>'
             f'<span class="when">{escape(str(p["since"]))} – {until}</span></li>')
