@@ -166,3 +166,13 @@ def test_a_company_page_gives_what_it_holds_sits_on_and_funds(client: TestClient
     assert "2020-06-15 donation Widget Acme" in _section(page, "Events")
     facts = page[:page.index("<h2>")]
     assert ">sponsor<" not in facts and ">funder<" not in facts  # listed in a section, not among the facts
+
+
+def test_every_kind_an_entity_page_links_to_resolves(client: TestClient) -> None:
+    for path in ("/id/project/widget", "/id/organization/acme", "/id/organization/widget-foundation",
+                 "/id/project/gizmo"):
+        page = client.get(path, headers={"Accept": BROWSER}).text
+        for target in set(re.findall(r'href="(/id/[^"#?]+)"', page)):
+            assert client.get(target, headers={"Accept": BROWSER}).status_code == 200, (path, target)
+    event = client.get("/id/event/widget-created", headers={"Accept": BROWSER}).text
+    assert "2015-01-01" not in event  # the day that orders a year-only date is not shown

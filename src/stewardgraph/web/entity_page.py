@@ -28,7 +28,9 @@ WIKIDATA = "http://www.wikidata.org/entity/"
 LABEL = PREFIXES["rdfs"] + "label"
 
 # Properties a section of the page lists in full (with level, kind and date), not the facts table.
-IN_SECTIONS = {PREFIXES["schema"] + "sponsor", PREFIXES["schema"] + "funder"}
+IN_SECTIONS = {PREFIXES["schema"] + "sponsor", PREFIXES["schema"] + "funder",
+               # and the first days that order dates: the dates themselves show, at their precision
+               NS + "day", NS + "startDay", NS + "endDay", NS + "listedDay"}
 # Words for the terms of other vocabularies that pages show; ours have labels in the ontology.
 TERM_WORDS = {
     PREFIXES["rdf"] + "type": "type",

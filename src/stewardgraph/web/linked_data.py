@@ -27,7 +27,7 @@ from stewardgraph.web.html import escape, page, table
 from stewardgraph.web.limits import Budget
 
 router = APIRouter(tags=["Linked data"])
-KINDS = ("project", "organization", "event", "stewardship", "membership", "source", "license")
+KINDS = ("project", "organization", "event", "stewardship", "membership", "sponsorship", "source", "license", "name")
 CONTEXT: dict[str, Any] = {
     **PREFIXES,
     "name": "rdfs:label",
@@ -68,7 +68,7 @@ async def resolve(
 ) -> Response:
     if kind not in KINDS:
         raise NotFound(f"no kind of entity '{kind}' (known: {', '.join(KINDS)})")
-    if not re.fullmatch(r"[a-z0-9]+(-+[a-z0-9]+)*", slug):
+    if not re.fullmatch(r"[a-z0-9]+(-+[a-z0-9]+)*" if kind != "license" else r"[A-Za-z0-9.+-]+", slug):
         raise ParameterError("slug", f"'{slug[:80]}' is not an id: ids are lower-case letters, digits and hyphens")
     iri = ox.NamedNode(f"{ID}{kind}/{slug}")
     if format is None:

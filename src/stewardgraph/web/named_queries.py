@@ -106,9 +106,10 @@ async def run(name: str, request: Request, graph: Graph) -> Response:
 async def _form(request: Request, graph: Any, named: NamedQuery) -> HTMLResponse:
     """The query as a form; once its parameters are given, with its result. A user error shows
     on the page, above the form that keeps what was typed, with the status it has in the API."""
-    values = {k: v for k, v in request.query_params.items() if k not in RESERVED}
+    # a field left blank means its default; the Run button (run=1) runs a query that has no parameters
+    values = {k: v for k, v in request.query_params.items() if k not in RESERVED | {"run"} and v != ""}
     result, error, status, sparql = None, None, 200, None
-    if values:
+    if values or "run" in request.query_params:
         try:
             result = await run_in_threadpool(lambda: graph.run(named.name, values))
             sparql = graph.bound_text(named.name, values)

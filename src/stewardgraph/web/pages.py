@@ -193,7 +193,7 @@ def query_page(request: Request, named: NamedQuery, values: dict[str, str], resu
                       f'<small>{escape(p.description or "")}</small></div>')
     body = [f"<p>{escape(named.description or '')}</p>",
             f'<form class="query" method="get" action="/queries/{escape(named.name)}">{"".join(fields)}'
-            '<button type="submit">Run</button></form>']
+            '<button type="submit" name="run" value="1">Run</button></form>']
     if error:
         body.append(f'<p class="error" role="alert">{escape(error)}</p>')
     if result is not None:
