@@ -243,7 +243,7 @@ TOP = 15  # values a facet of organizations (foundation) shows: the ones with mo
 
 def checked_sort(value: str | None, allowed: Sequence[str]) -> str:
     """The order a list is asked for, one of ``allowed`` (the first without one); the query
-    chooses its ORDER BY among a fixed set by this value, bound like any parameter."""
+    picks its sort key among a fixed set by this value, bound like any parameter."""
     if value is None or value == "":
         return allowed[0]
     if value not in allowed:

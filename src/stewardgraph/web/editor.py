@@ -128,7 +128,7 @@ def figure(triples: Sequence[ox.Triple]) -> str:
 def graph_data(triples: Sequence[ox.Triple], cap: int = GRAPH_CAP) -> tuple[dict[str, list[dict[str, Any]]], int]:
     """The ``data-graph`` that static/graph.js draws, and how many nodes there were before the cap.
 
-    Resources are nodes, labelled by their rdfs:label when the result has one (that triple is then
+    Resources are nodes, labelled by their label (rdfs label) when the result has one (that triple is then
     not drawn again), else by a prefixed name or the path of our IRIs; each literal is a leaf of
     its own. An IRI that has a page here (our entities) links to it. Past ``cap`` nodes, the later
     ones and their edges are left out."""
