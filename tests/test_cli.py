@@ -66,8 +66,8 @@ def test_named_query_as_json(built) -> None:  # type: ignore[no-untyped-def]
 def test_named_query_as_csv_and_table(built) -> None:  # type: ignore[no-untyped-def]
     out = built("query", "--name", "foundation-members", "--param", "foundation=WF", "--format", "csv").output
     assert list(csv.DictReader(io.StringIO(out))) == [
-        {"member": "Globex", "tier": "general", "since": "2020-07", "until": "2022-01-01"},
         {"member": "Acme Corp", "tier": "premier", "since": "2020-06-15", "until": ""},
+        {"member": "Globex", "tier": "general", "since": "2020-07", "until": "2022-01-01"},
     ]
     table = built("query", "--name", "foundation-members", "--param", "foundation=WF").output
     assert "Acme Corp" in table and "premier" in table

@@ -256,6 +256,11 @@ def test_an_acquisition_moves_the_stewardships_of_the_company_bought(graph: Stew
     handed = ended.replace("stewardships:\n", "stewardships:\n  - {project: widget, steward: bigco, role: owner, "
                            "start: 2018-04, sources: [https://example.org/w]}\n")
     assert graph.validate(write_yaml(orgs=orgs, facts=handed)).total_triples > 0
+    graph.build(write_yaml(orgs=orgs, facts=handed))
+    listed = graph.run("event-list", {"type": "acquisition"}).rows
+    assert [(r["organization"], r["to_name"]) for r in listed] == [("Acme", "BigCo")]
+    acme = graph.resolve("organization", "acme")
+    assert [r["type"] for r in graph.run("organization-events", {"organization": acme}).rows] == ["acquisition"]
 
 
 def test_renamings_chain_to_the_current_name(graph: StewardGraph, write_yaml) -> None:  # type: ignore[no-untyped-def]

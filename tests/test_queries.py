@@ -79,7 +79,7 @@ def test_a_steward_named_as_it_was_is_the_same_organization(loaded: StewardGraph
     [now] = rows(loaded, "steward-at", project="widget", date="2020-01-01")
     assert (then["steward"], now["steward"]) == ("Acme Widgets", "Acme Corp")
     assert then["organization"] == now["organization"] == "https://w3id.org/stewardgraph/id/organization/acme"
-    assert [r["member"] for r in rows(loaded, "foundation-members", foundation="Widget Foundation")] == ["Globex", "Acme Corp"]
+    assert [r["member"] for r in rows(loaded, "foundation-members", foundation="Widget Foundation")] == ["Acme Corp", "Globex"]  # premier before general
     # every name it ever had finds it
     assert [r["steward"] for r in rows(loaded, "steward-at", project="gizmo", date="2018")] == ["Acme Widgets"]
 
@@ -106,8 +106,8 @@ def test_foundation_projects_with_and_without_sub_foundations(loaded: StewardGra
 def test_foundation_members(loaded: StewardGraph) -> None:
     found = rows(loaded, "foundation-members", foundation="WF", date="2021")
     assert [(r["member"], r["tier"], r["since"], r["until"]) for r in found] == [
-        ("Globex", "general", "2020-07", "2022-01-01"),
         ("Acme Corp", "premier", "2020-06-15", None),
+        ("Globex", "general", "2020-07", "2022-01-01"),
     ]
     later = rows(loaded, "foundation-members", foundation="WF", date="2022-01-01")
     assert [r["member"] for r in later] == ["Acme Corp"]

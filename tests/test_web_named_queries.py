@@ -58,7 +58,7 @@ def test_csv_by_suffix_and_by_accept(client: TestClient) -> None:
     for response in (by_suffix, by_accept):
         assert response.headers["content-type"].startswith("text/csv")
         assert list(csv.DictReader(io.StringIO(response.text)))[0] == {
-            "member": "Globex", "tier": "general", "since": "2020-07", "until": "2022-01-01"
+            "member": "Acme Corp", "tier": "premier", "since": "2020-06-15", "until": ""
         }
     as_json = client.get("/queries/foundation-members.json", params={"foundation": "WF"}, headers={"Accept": "text/csv"})
     assert as_json.headers["content-type"].startswith("application/json")
