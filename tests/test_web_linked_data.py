@@ -56,6 +56,10 @@ def test_every_kind_resolves(client: TestClient, path: str) -> None:
 def test_unknown_entities_are_404(client: TestClient) -> None:
     assert client.get("/id/project/nothing").status_code == 404
     assert client.get("/id/planet/earth").json()["error"]["type"] == "NotFound"
+    for path in ("/id/project/nothing", "/no/such/page", "/queries/nothing"):
+        page = client.get(path, headers={"accept": "text/html"})
+        assert (page.status_code, page.headers["content-type"].split(";")[0]) == (404, "text/html"), path
+        assert "<title>Not found" in page.text and 'href="/search"' in page.text
 
 
 def test_ontology_as_turtle_and_html(client: TestClient) -> None:

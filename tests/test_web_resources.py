@@ -263,16 +263,27 @@ def test_column_headers_are_sort_links(client: TestClient) -> None:
 
 def test_a_bad_sort_is_a_400_naming_sort(client: TestClient) -> None:
     for path in ("/projects", "/events", "/organizations"):
-        for headers in ({}, HTML):
-            response = client.get(path, params={"sort": "nmae;DROP"}, headers=headers)
-            assert response.status_code == 400, (path, response.text)
-            error = response.json()["error"]
-            assert (error["type"], error["parameter"], error["status"]) == ("ParameterError", "sort", 400)
-            assert "'nmae;DROP' is not one of: " in error["message"]
+        response = client.get(path, params={"sort": "nmae;DROP"})
+        assert response.status_code == 400, (path, response.text)
+        error = response.json()["error"]
+        assert (error["type"], error["parameter"], error["status"]) == ("ParameterError", "sort", 400)
+        assert "'nmae;DROP' is not one of: " in error["message"]
+        # a browser gets the same error as a page, with the same status
+        page = client.get(path, params={"sort": "nmae;DROP"}, headers=HTML)
+        assert (page.status_code, page.headers["content-type"].split(";")[0]) == (400, "text/html")
+        text = unescape(page.text)
+        assert "<title>Bad request" in text and "'nmae;DROP' is not one of: " in text and "<dd>sort</dd>" in text
     bad = client.get("/organizations", params={"kind": "charity"}).json()["error"]
     assert bad["parameter"] == "kind" and "foundation, company, other" in bad["message"]
     assert client.get("/projects", params={"year": "soon"}).json()["error"]["parameter"] == "year"
     assert client.get("/events", params={"foundation": "Nowhere"}).json()["error"]["parameter"] == "foundation"
+
+
+def test_a_huge_offset_is_a_400_naming_offset(client: TestClient) -> None:
+    for path, more in (("/projects", {}), ("/events", {}), ("/organizations", {}), ("/search", {"q": "widget"})):
+        error = client.get(path, params={"offset": str(10**20), **more}).json()["error"]
+        assert (error["status"], error["parameter"]) == (400, "offset"), path
+    assert client.get("/projects", params={"offset": "1000000"}).json()["items"] == []
 
 
 def test_json_and_csv_links_keep_filters_and_sort(client: TestClient) -> None:

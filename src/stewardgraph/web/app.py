@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 import threading
 from contextlib import asynccontextmanager
 
@@ -10,7 +10,7 @@ import anyio
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from stewardgraph.config import Settings
@@ -18,6 +18,7 @@ from stewardgraph.errors import StewardGraphError
 from stewardgraph.service import StewardGraph, open_store
 from stewardgraph.web import assets, cypher, linked_data, named_queries, pages, resources, sparql
 from stewardgraph.web.deps import TRUNCATED
+from stewardgraph.web.html import escape, page
 from stewardgraph.web.limits import RequestLimits
 
 DESCRIPTION = """
@@ -44,28 +45,42 @@ def error_body(status: int, kind: str, message: str, **extra: object) -> dict[st
     return {"error": error}
 
 
-async def _our_error(request: Request, exc: Exception) -> JSONResponse:
+TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
+          406: "Not acceptable", 408: "Too slow", 413: "Too large", 422: "Unprocessable", 429: "Too many requests",
+          503: "Unavailable", 504: "Too slow"}
+
+
+def _respond(request: Request, status: int, kind: str, message: str, headers: Mapping[str, str] | None = None,
+             **extra: object) -> Response:
+    """The one error shape as JSON, or, for a browser, as a page saying the same."""
+    if not pages.wants_html(request):
+        return JSONResponse(error_body(status, kind, message, **extra), status_code=status, headers=headers)
+    where = "".join(f"<dt>{escape(k)}</dt><dd>{escape(str(v))}</dd>" for k, v in extra.items() if v is not None)
+    body = (f'<p class="error" role="alert">{escape(message)}</p>'
+            + (f"<dl>{where}</dl>" if where else "")
+            + f'<p class="muted">{status} · {escape(kind)} · <a href="/">home</a> · <a href="/search">search</a></p>')
+    return HTMLResponse(page(TITLES.get(status, "Error"), body), status_code=status, headers=headers)
+
+
+async def _our_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StewardGraphError)
     extra = {k: getattr(exc, k, None) for k in ("parameter", "line", "column")}
     public = next(c for c in type(exc).__mro__ if c.__module__ == "stewardgraph.errors")
-    body = error_body(exc.status, public.__name__, exc.message, **extra)
-    return JSONResponse(body, status_code=exc.status)
+    return _respond(request, exc.status, public.__name__, exc.message, **extra)
 
 
-async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     first = exc.errors()[0]
     parameter = str(first["loc"][-1]) if first.get("loc") else None
     message = f"parameter '{parameter}': {first['msg']}" if parameter else str(first["msg"])
-    return JSONResponse(error_body(400, "ParameterError", message, parameter=parameter), status_code=400)
+    return _respond(request, 400, "ParameterError", message, parameter=parameter)
 
 
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     kind = {404: "NotFound", 405: "MethodNotAllowed"}.get(exc.status_code, "HTTPError")
-    return JSONResponse(
-        error_body(exc.status_code, kind, str(exc.detail)), status_code=exc.status_code, headers=exc.headers
-    )
+    return _respond(request, exc.status_code, kind, str(exc.detail), exc.headers)
 
 
 def create_app(settings: Settings | None = None, *, graph: StewardGraph | None = None) -> FastAPI:
