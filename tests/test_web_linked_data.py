@@ -46,6 +46,18 @@ def test_html_page_for_browsers(client: TestClient) -> None:
     assert "https://example.org/widget" in text  # sources
 
 
+def test_event_and_stewardship_pages_name_parties_as_they_were(client: TestClient) -> None:
+    ACME = "https://w3id.org/stewardgraph/id/organization/acme"  # noqa: N806
+    # Acme Widgets was renamed Acme Corp on 2019-05-01
+    for path, named in (("/id/event/widget-created", "Acme Widgets"), ("/id/stewardship/widget--acme--2015", "Acme Widgets"),
+                        ("/id/event/widget-donated", "Acme Corp")):
+        facts = client.get(path, headers={"Accept": BROWSER}).text.split("<h2", 1)[0]
+        assert f'href="/id/organization/acme" title="{ACME}">{named}</a>' in facts, path
+    # a date's precision and a nonprofit status are words, not prefixed names
+    created = client.get("/id/event/widget-created", headers={"Accept": BROWSER}).text
+    assert 'title="time:unitYear">year</a>' in created
+
+
 @pytest.mark.parametrize("path", ["/id/organization/widget-foundation", "/id/event/widget-donated",
                                   "/id/stewardship/widget--acme--2015"])
 def test_every_kind_resolves(client: TestClient, path: str) -> None:

@@ -5,6 +5,7 @@ and who sponsors it. The RDF of the same IRI has every triple; a page caps long 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -12,6 +13,7 @@ import pyoxigraph as ox
 
 from stewardgraph import entities
 from stewardgraph.errors import ParameterError
+from stewardgraph.loaders.rdf import NONPROFIT_TYPES
 from stewardgraph.namespaces import ID, NS, PREFIXES
 from stewardgraph.service import StewardGraph
 from stewardgraph.store import Document, Table
@@ -26,6 +28,7 @@ GRAPH_CAP = 60  # nodes of a neighbourhood graph
 SPDX = "http://spdx.org/licenses/"
 WIKIDATA = "http://www.wikidata.org/entity/"
 LABEL = PREFIXES["rdfs"] + "label"
+TIME_UNIT = PREFIXES["time"] + "unit"
 
 # Properties a section of the page lists in full (with level, kind and date), not the facts table.
 IN_SECTIONS = {PREFIXES["schema"] + "sponsor", PREFIXES["schema"] + "funder",
@@ -71,7 +74,22 @@ def words(iri: str, labels: dict[str, str]) -> str:
         return iri.rsplit("/", 1)[-1]
     if iri.startswith(WIKIDATA):
         return f"Wikidata {iri[len(WIKIDATA):]}"
+    if iri.startswith(TIME_UNIT):  # a date's precision
+        return iri[len(TIME_UNIT):].lower()
+    if iri.startswith(PREFIXES["schema"]) and iri[len(PREFIXES["schema"]):] in NONPROFIT_TYPES:
+        return _nonprofit(iri[len(PREFIXES["schema"]):])
     return compact(iri)
+
+
+def _nonprofit(status: str) -> str:
+    """schema.org's name of a nonprofit status, as people write it.
+
+    >>> _nonprofit("Nonprofit501c6"), _nonprofit("NonprofitANBI"), _nonprofit("LimitedByGuaranteeCharity")
+    ('501(c)(6)', 'ANBI', 'Limited By Guarantee Charity')
+    """
+    if found := re.fullmatch(r"Nonprofit501([a-z])(\d*)", status):
+        return f"501({found[1]})" + (f"({found[2]})" if found[2] else "")
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", status.removeprefix("Nonprofit"))
 
 
 def _term(iri: str, labels: dict[str, str]) -> str:
@@ -80,13 +98,16 @@ def _term(iri: str, labels: dict[str, str]) -> str:
 
 
 def render(graph: StewardGraph, iri: ox.NamedNode, kind: str, triples: Document, budget: Budget) -> str:
-    facts = _shown([(t.predicate.value, t.object) for t in ox.parse(triples.data, format=ox.RdfFormat.N_TRIPLES)
-                    if t.subject == iri and t.predicate.value not in IN_SECTIONS])
+    own = [(t.predicate.value, t.object) for t in ox.parse(triples.data, format=ox.RdfFormat.N_TRIPLES)
+           if t.subject == iri]
+    facts = _shown([(p, o) for p, o in own if p not in IN_SECTIONS])
+    # an event, stewardship or membership names its parties as they were named on its day
+    day = next((o.value for p, o in own if p in (NS + "day", NS + "startDay")), None)
     referrers = graph.run("incoming", {"object": iri}).rows  # counting them costs as much as reading them
     budget.check()
     terms = {p for p, _, _ in facts} | {o.value for _, o, _ in facts if isinstance(o, ox.NamedNode)}
     terms |= {str(r[c]) for r in referrers[:REFERRERS_CAP] for c in ("p", "s") if c == "p" or r["label"] is None}
-    labels = {str(r["term"]): str(r["label"]) for r in graph.run("page-labels", {"terms": sorted(terms)}).rows}
+    labels = {str(r["term"]): str(r["label"]) for r in graph.run("page-labels", {"terms": sorted(terms), "day": day}).rows}
     budget.check()
     title = next((o.value for p, o, _ in facts if p == LABEL), iri.value)
     body = [f'<p class="muted">{escape(iri.value)} · {escape(kind)} · '
