@@ -110,6 +110,12 @@ def test_long_sections_are_capped_on_the_page_but_not_in_the_rdf(client: TestCli
     section = page[page.index("<h2>Sponsors</h2>"):]
     section = section[:section.index("</table>")]
     assert "the first 1 of 3" in section and section.count("<tbody><tr>") == 1 and "</tr><tr>" not in section
+    members = page[page.index("<h2>Members</h2>"):page.index("<h2>Board seats</h2>")]
+    assert "The first 1 of 2" in members and "Acme Corp" in members and "Globex" not in members
+    board = page[page.index("<h2>Board seats</h2>"):]
+    assert "Acme Corp" in board[:board.index("</table>")]
+    events = page[page.index("<h2>Events</h2>"):]
+    assert "The first 1 of 2" in events and events[:events.index("</table>")].count("/id/event/") == 1
 
 
 def test_a_project_page_gives_its_license_history_and_fork_lineage(client: TestClient) -> None:

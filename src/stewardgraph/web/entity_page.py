@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import quote
 
@@ -29,6 +30,7 @@ SPDX = "http://spdx.org/licenses/"
 WIKIDATA = "http://www.wikidata.org/entity/"
 LABEL = PREFIXES["rdfs"] + "label"
 TIME_UNIT = PREFIXES["time"] + "unit"
+Row = dict[str, Any]
 
 # Properties a section of the page lists in full (with level, kind and date), not the facts table.
 IN_SECTIONS = {PREFIXES["schema"] + "sponsor", PREFIXES["schema"] + "funder",
@@ -103,10 +105,10 @@ def render(graph: StewardGraph, iri: ox.NamedNode, kind: str, triples: Document,
     facts = _shown([(p, o) for p, o in own if p not in IN_SECTIONS])
     # an event, stewardship or membership names its parties as they were named on its day
     day = next((o.value for p, o in own if p in (NS + "day", NS + "startDay")), None)
-    referrers = graph.run("incoming", {"object": iri}).rows  # counting them costs as much as reading them
+    referrers = graph.run("incoming", {"object": iri}, limit=REFERRERS_CAP)  # counting them costs as much as reading them
     budget.check()
     terms = {p for p, _, _ in facts} | {o.value for _, o, _ in facts if isinstance(o, ox.NamedNode)}
-    terms |= {str(r[c]) for r in referrers[:REFERRERS_CAP] for c in ("p", "s") if c == "p" or r["label"] is None}
+    terms |= {str(r[c]) for r in referrers.rows for c in ("p", "s") if c == "p" or r["label"] is None}
     labels = {str(r["term"]): str(r["label"]) for r in graph.run("page-labels", {"terms": sorted(terms), "day": day}).rows}
     budget.check()
     title = next((o.value for p, o, _ in facts if p == LABEL), iri.value)
@@ -118,7 +120,7 @@ def render(graph: StewardGraph, iri: ox.NamedNode, kind: str, triples: Document,
         body.extend(_project(graph, iri, title, budget))
     if kind == "organization":
         body.extend(_organization(graph, iri, budget))
-    body.append(_referrers(referrers, labels))
+    body.append(_referrers(referrers, labels, graph.bound_text("incoming", {"object": iri})))
     budget.check()
     sources = graph.run("entity-source-list", {"entity": iri})
     if sources.rows:
@@ -259,9 +261,18 @@ def _organization(graph: StewardGraph, iri: ox.NamedNode, budget: Budget) -> lis
     """What an organization is part of and what is under it; the projects it holds or hosts (a
     chart by year, and the list); its members and board; what it is a member of and sponsors; who
     sponsors it; the events it took part in."""
-    out = [_family(graph, iri)]
-    held = graph.run("stewardships", {"steward": iri}).rows
-    budget.check()
+    found = _fetch(graph, budget, {
+        "above": ("organization", {"organization": iri}), "below": ("organization-children", {"organization": iri}),
+        "held": ("stewardships", {"steward": iri}), "counts": ("organization-counts", {"organization": iri}),
+        "members": ("memberships", {"organization": iri}, LIST_CAP),
+        "board": ("memberships", {"organization": iri, "board": True}),
+        "holds": ("memberships", {"member": iri}, LIST_CAP), "gives": ("sponsorships-given", {"sponsor": iri}),
+        "sponsors": ("foundation-sponsors", {"foundation": iri.value}, LIST_CAP),
+        "events": ("organization-events", {"organization": iri}, LIST_CAP),
+    })
+    counts = found["counts"][0]
+    out = [_family(found["above"], found["below"])]
+    held = found["held"]
     if held:
         chart = pages.hosted_by_year(held)
         if chart:
@@ -270,42 +281,59 @@ def _organization(graph: StewardGraph, iri: ox.NamedNode, budget: Budget) -> lis
             ["project", "role", "since", "until"],
             [[link(str(r["p"]), str(r["project"])), escape(str(r["role"])), _when(r["since"]),
               _when(r["until"] or "now")] for r in held[:LIST_CAP]]))
-    members = graph.run("memberships", {"organization": iri}).rows
-    budget.check()
+    members, board = found["members"], found["board"]
     if members:
-        board = [r for r in members if r["board"] in (True, "true", "1")]
-        out.append("<h2>Members</h2>" + _capped(len(members), "foundation-members", iri)
-                   + _memberships(members[:LIST_CAP], "member"))
-        if board:
-            out.append("<h2>Board seats</h2>" + _memberships(board, "member"))
-    holds = graph.run("memberships", {"member": iri}).rows[:LIST_CAP]
+        out.append("<h2>Members</h2>" + _capped(int(counts["members"]), "foundation-members", iri)
+                   + _memberships(members, "member"))
+    if board:
+        out.append("<h2>Board seats</h2>" + _memberships(board, "member"))
+    holds = found["holds"]
     if holds:
         out.append("<h2>Member of</h2>" + _memberships(holds, "org"))
-    gives = graph.run("sponsorships-given", {"sponsor": iri}).rows
-    budget.check()
+    gives = found["gives"]
     if gives:
         out.append("<h2>Sponsorships it gives</h2>")
         out.append(table(["foundation", "level", "kind", "amount (USD a year)", "listed"], [
             [link(str(r["foundation"]), str(r["foundation_name"])), escape(str(r["level"])), escape(str(r["kind"])),
              escape(f'{int(str(r["amount_usd"])):,}' if r["amount_usd"] else ""), escape(str(r["listed"]))]
             for r in gives[:LIST_CAP]]))
-    out.extend(_sponsors(graph, iri, budget))
-    events = graph.run("organization-events", {"organization": iri}).rows
-    budget.check()
+    out.extend(_sponsors(found["sponsors"], int(counts["sponsors"]), iri))
+    events = found["events"]
     if events:
-        out.append("<h2>Events</h2>" + _capped(len(events)) + table(
+        out.append("<h2>Events</h2>" + _capped(int(counts["events"])) + table(
             ["date", "event", "project or organization", "from", "to"],
             [[_when(e["date"]), link(str(e["e"]), str(e["type"])),
               link(str(e["p"]), str(e["project"])) if e["p"] else
               (link(str(e["org"]), str(e["organization"])) if e["org"] else ""),
               link(str(e["from"]), str(e["from_name"])) if e["from"] else "",
-              link(str(e["to"]), str(e["to_name"])) if e["to"] else ""] for e in events[:LIST_CAP]]))
+              link(str(e["to"]), str(e["to_name"])) if e["to"] else ""] for e in events]))
     return out
 
 
-def _family(graph: StewardGraph, iri: ox.NamedNode) -> str:
-    above = [r for r in graph.run("organization", {"organization": iri}).rows if r["parent"]]
-    below = graph.run("organization-children", {"organization": iri}).rows
+Call = tuple[str, dict[str, Any]] | tuple[str, dict[str, Any], int]
+
+
+def _fetch(graph: StewardGraph, budget: Budget, calls: dict[str, Call]) -> dict[str, list[Row]]:
+    """The rows of a page's independent named queries (each with its parameters and, for a list
+    that the page cuts, how many rows it shows), asked at once so that the query workers answer
+    them side by side. A query that refuses its parameter (foundation-sponsors, for an
+    organization that is not a foundation) gives no rows."""
+    def rows(name: str, params: dict[str, Any], limit: int | None = None) -> list[Row]:
+        try:
+            return graph.run(name, params, limit=limit).rows
+        except ParameterError:
+            return []
+
+    # as many at once as the service has workers at rest: more would make the pool grow
+    with ThreadPoolExecutor(max_workers=graph.settings.query_workers, thread_name_prefix="page") as pool:
+        futures = {key: pool.submit(rows, *call) for key, call in calls.items()}
+        found = {key: future.result() for key, future in futures.items()}
+    budget.check()
+    return found
+
+
+def _family(mine: list[Row], below: list[Row]) -> str:
+    above = [r for r in mine if r["parent"]]
     if not above and not below:
         return ""
     items = [f'<li>part of {link(str(r["parent"]), str(r["parent_name"]))}</li>' for r in above]
@@ -331,35 +359,31 @@ def _capped(total: int, query: str | None = None, iri: ox.NamedNode | None = Non
 
 
 
-def _sponsors(graph: StewardGraph, iri: ox.NamedNode, budget: Budget) -> list[str]:
+def _sponsors(sponsors: list[Row], total: int, iri: ox.NamedNode) -> list[str]:
     out: list[str] = []
-    try:
-        sponsors = graph.run("foundation-sponsors", {"foundation": iri.value}).rows
-    except ParameterError:  # not a foundation
-        return out
-    budget.check()
     if sponsors:
         every = f'/queries/foundation-sponsors.csv?foundation={quote(iri.value, safe="")}'
-        shown = f"the first {LIST_CAP} of {len(sponsors):,}" if len(sponsors) > LIST_CAP else f"{len(sponsors):,} on record"
+        shown = f"the first {LIST_CAP} of {total:,}" if total > LIST_CAP else f"{total:,} on record"
         out.append(f'<h2>Sponsors</h2><p class="muted">{shown} · <a href="{escape(every)}">all as CSV</a></p>')
         out.append(table(["sponsor", "level", "kind", "amount (USD a year)", "listed"], [
             [escape(str(r["sponsor"])), escape(str(r["level"])), escape(str(r["kind"])),
              escape(f'{int(str(r["amount_usd"])):,}' if r["amount_usd"] else ""), escape(str(r["listed"]))]
-            for r in sponsors[:LIST_CAP]]))
+            for r in sponsors]))
     return out
 
 
-def _referrers(found: list[dict[str, Any]], labels: dict[str, str]) -> str:
-    if not found:
+def _referrers(found: Table, labels: dict[str, str], every: str) -> str:
+    """The first referrers; ``every`` is the SPARQL that reads them all."""
+    if not found.rows:
         return ""
     out = ["<h2>Referenced by</h2>"]
-    if len(found) > REFERRERS_CAP:
-        out.append(f'<p class="muted">The first {REFERRERS_CAP} of {len(found):,}; '
-                   '<a href="/sparql">SPARQL</a> gives them all.</p>')
+    if found.truncated:
+        out.append(f'<p class="muted">The first {REFERRERS_CAP}; '
+                   f'<a href="/sparql?query={quote(every, safe="")}">SPARQL</a> gives them all.</p>')
     out.append(table(
         ["subject", "property"],
         [[link(str(r["s"]), clip(str(r["label"] or labels.get(str(r["s"])) or r["s"]))), _term(str(r["p"]), labels)]
-         for r in found[:REFERRERS_CAP]],
+         for r in found.rows],
     ))
     return "".join(out)
 
