@@ -182,6 +182,11 @@ def test_bind_places_escaped_values_where_the_parse_says() -> None:
         'SELECT ?x WHERE { VALUES (?n) { ("a \\"b\\"") } ?x ?p ?n }'
     assert bind(text, check(text, GUARD), {"x": [ox.NamedNode("http://e/a"), ox.NamedNode("http://e/b")]}) == \
         "SELECT ?x WHERE { VALUES ?x { <http://e/a> <http://e/b> } ?x ?p ?n }"
+    # a subquery does not see the bindings around it: it gets those it uses
+    nested = "SELECT ?x ?n WHERE { { SELECT ?x WHERE { ?x ?p ?o FILTER(?o = ?n) } } ?x ?q ?m }"
+    assert bind(nested, check(nested, GUARD), {"n": ox.Literal("a"), "m": ox.Literal("b")}) == (
+        'SELECT ?x ?n WHERE { VALUES (?n ?m) { ("a" "b") } { SELECT ?x WHERE { VALUES (?n) { ("a") } '
+        '?x ?p ?o FILTER(?o = ?n) } } ?x ?q ?m }')
 
 
 def test_paginate_capped_and_counted_rewrite_the_parsed_query() -> None:

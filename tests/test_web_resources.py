@@ -82,6 +82,12 @@ def test_search_names_and_aliases(client: TestClient) -> None:
     assert [(i["kind"], i["id"]) for i in found] == [("project", "gizmo"), ("project", "opengizmo")]
     alias = client.get("/search", params={"q": "wf"}).json()["items"]
     assert [(i["id"], i["matched"]) for i in alias] == [("widget-foundation", ["WF"])]
+    # best first: the name itself, then names that start with it, then a word that starts with it
+    ranked = client.get("/search", params={"q": "widget"}).json()["items"]
+    assert [i["id"] for i in ranked] == ["widget", "widget-foundation", "acme"]  # acme was Acme Widgets
+    # within a rank, the most referenced first (widget, with its stewardships and events, before acme)
+    assert [i["id"] for i in client.get("/search", params={"q": "g"}).json()["items"]] == [
+        "gadget", "gizmo", "globex", "widget", "widget-foundation", "acme", "opengizmo"]
     former = client.get("/search", params={"q": "acme widg"}).json()["items"]
     assert [(i["id"], i["name"], i["matched"]) for i in former] == [("acme", "Acme Corp", ["Acme Widgets"])]
 

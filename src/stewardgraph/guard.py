@@ -56,23 +56,37 @@ class Guard:
 @dataclass(frozen=True)
 class Checked:
     """What the parse found: the form, the graphs that FROM, FROM NAMED or USING name, and where
-    parameters are bound (the byte just inside the first WHERE group)."""
+    parameters are bound: the byte just inside the first WHERE group, and, for each subquery,
+    the byte just inside its WHERE group with the variables that group uses."""
 
     kind: Kind
     form: str
     graphs: tuple[str, ...] = ()
     values_at: int | None = None
+    subqueries: tuple[tuple[int, frozenset[str]], ...] = ()
 
 
 def bind(text: str, checked: Checked, bindings: Mapping[str, Term | Sequence[Term]]) -> str:
     r"""The query with its parameters bound: a ``VALUES`` block at the start of its first WHERE
-    group, found by the parse. The terms are written by Oxigraph (``str`` of a term is its
-    N-Triples form, escaped), so no value can change the query's structure. A list of terms
-    binds its variable to each of them in turn (a ``VALUES ?x { … }`` block of its own)."""
+    group, found by the parse, and in each subquery that uses a parameter (a subquery does not
+    see the bindings of the query around it). The terms are written by Oxigraph (``str`` of a
+    term is its N-Triples form, escaped), so no value can change the query's structure. A list of
+    terms binds its variable to each of them in turn (a ``VALUES ?x { … }`` block of its own)."""
     if not bindings:
         return text
     if checked.values_at is None:
         raise ValueError("a query with bound parameters needs a WHERE clause")
+    places = [(checked.values_at, _values(bindings))]
+    for at, used in checked.subqueries:
+        if used & bindings.keys():
+            places.append((at, _values({k: v for k, v in bindings.items() if k in used})))
+    raw = text.encode("utf-8", "surrogatepass")
+    for at, block in sorted(places, reverse=True):  # from the end, so that each place stays put
+        raw = raw[:at] + block.encode() + raw[at:]
+    return raw.decode("utf-8", "surrogatepass")
+
+
+def _values(bindings: Mapping[str, Term | Sequence[Term]]) -> str:
     single = {k: v for k, v in bindings.items() if not isinstance(v, (list, tuple))}
     blocks = []
     if single:
@@ -81,9 +95,7 @@ def bind(text: str, checked: Checked, bindings: Mapping[str, Term | Sequence[Ter
     for name, terms in bindings.items():
         if isinstance(terms, (list, tuple)):
             blocks.append(f" VALUES ?{name} {{ {' '.join(str(term) for term in terms)} }}")
-    raw = text.encode("utf-8", "surrogatepass")
-    return (raw[: checked.values_at] + "".join(blocks).encode() + raw[checked.values_at :]).decode(
-        "utf-8", "surrogatepass")
+    return "".join(blocks)
 
 
 def paginate(text: str, limit: int, offset: int) -> str:
@@ -160,11 +172,15 @@ def _check(text: str, guard: Guard, kind: Kind, prefixes: tuple[tuple[str, str],
     forms: list[str] = []
     graphs: list[str] = []
     values_at: int | None = None
+    subqueries: list[tuple[int, frozenset[str]]] = []
     for node in _walk(root):
-        if node.type == "where_clause" and values_at is None:
+        if node.type == "where_clause":
             group = _first(node, "group_graph_pattern")
-            if group is not None and group.children:
+            if group is not None and group.children and values_at is None:
                 values_at = group.children[0].end_byte
+            elif group is not None and group.children:
+                used = frozenset(_text(n, source)[1:] for n in _walk(group) if n.type == "var")
+                subqueries.append((group.children[0].end_byte, used))
         if node.type == "prefix_declaration":
             name = node.child_by_field_name("namespace") or _first(node, "namespace")
             iri = _first(node, "iri_reference")
@@ -188,7 +204,7 @@ def _check(text: str, guard: Guard, kind: Kind, prefixes: tuple[tuple[str, str],
         raise QueryRefused("this is a SPARQL Update, not a query: send it as 'update' with POST")
     if kind == "update" and not is_update:
         raise QueryRefused("this is a query, not a SPARQL Update: send it as 'query'")
-    return Checked(kind, forms[0].removesuffix("_query"), tuple(dict.fromkeys(graphs)), values_at)
+    return Checked(kind, forms[0].removesuffix("_query"), tuple(dict.fromkeys(graphs)), values_at, tuple(subqueries))
 
 
 def _walk(root: Node) -> Iterator[Node]:
