@@ -80,7 +80,7 @@ def test_the_csv_link_gives_the_same_list(tab: Watched) -> None:
         rows = saved.read().strip().splitlines()
     assert [row.split(",")[0] for row in rows] == ["project", "Widget", "OpenGizmo", "Gadget"]
     json_link = page.get_by_role("link", name="JSON", exact=True).get_attribute("href") or ""
-    listed = page.request.get(json_link).json()
+    listed = page.request.get(tab.base + json_link).json()  # a path, like every link of the page
     assert [p["name"] for p in listed["items"]] == ["Widget", "OpenGizmo", "Gadget"] and listed["total"] == 3
     tab.clean()
 

@@ -339,6 +339,13 @@ def test_paging_shows_the_total_and_keeps_filters_and_sort(client: TestClient) -
     back = _links(second)["previous"]
     assert "kind=foundation" in back and "sort=-name" in back and "offset=0" in back
     assert "1–2 of 3" in client.get(back, headers=HTML).text
+    # the links are paths, as the facet links are, and JSON and CSV give the whole list, not the page
+    moves = _links(second)
+    assert all(moves[k].startswith("/organizations?") for k in ("previous", "JSON", "CSV"))
+    whole = client.get(moves["CSV"]).text.strip().splitlines()[1:]
+    assert [row.split(",")[0] for row in whole] == ["Widget Foundation", "Umbrella Foundation", "Cloud Foundation"]
+    assert client.get(moves["JSON"]).json()["total"] == 3 and len(client.get(moves["JSON"]).json()["items"]) == 3
+    assert "the whole list as" in second
     paged = client.get("/events", params={"sort": "-date", "limit": 3, "offset": 3}).json()
     assert paged["total"] == 8 and [e["id"] for e in paged["items"]] == ["widget-donated", "widget-foundation-formed", "acme-renamed"]
     assert "sort=-date" in paged["next"] and "offset=6" in paged["next"]

@@ -23,6 +23,7 @@ from stewardgraph.service import StewardGraph
 from stewardgraph.web.html import escape, link, page, table
 
 Column = tuple[str, Callable[[dict[str, Any]], str]]
+EXPORT_LIMIT = 5000  # the most items a list gives at once (?limit=), and what its JSON and CSV links ask for
 
 
 def wants_html(request: Request) -> bool:
@@ -36,9 +37,10 @@ def wants_html(request: Request) -> bool:
         return False
 
 
-def as_format(request: Request, fmt: str) -> str:
-    """This URL, asking for ``fmt`` (json or csv) instead of a page."""
-    return str(request.url.include_query_params(format=fmt))
+def exported(request: Request, fmt: str) -> str:
+    """This list, with its filters and order, from the start and as long as a list may be, in
+    ``fmt`` (json or csv): what a reader downloads, not the page that shows."""
+    return _here(request.url.remove_query_params(["offset", "limit"]).include_query_params(format=fmt, limit=EXPORT_LIMIT))
 
 
 def entity(item: dict[str, Any] | None, kind: str | None = None) -> str:
@@ -59,13 +61,14 @@ def list_page(request: Request, title: str, found: dict[str, Any], columns: Sequ
     shown = f"{offset + 1:,}–{offset + len(items):,} of {total:,}" if items else f"none of {total:,}"
     moves = []
     if offset > 0:
-        moves.append(f'<a rel="prev" href="{escape(str(request.url.include_query_params(offset=max(0, offset - limit))))}">previous</a>')
+        moves.append(f'<a rel="prev" href="{escape(_here(request.url.include_query_params(offset=max(0, offset - limit))))}">previous</a>')
     if found.get("next"):
-        moves.append(f'<a rel="next" href="{escape(str(found["next"]))}">next</a>')
+        moves.append(f'<a rel="next" href="{escape(_here(request.url.include_query_params(offset=offset + limit)))}">next</a>')
     headers, rows = [h for h, _ in columns], [[cell(item) for _, cell in columns] for item in items]
+    whole = "the whole list" if total <= EXPORT_LIMIT else f"the first {EXPORT_LIMIT:,}"
     rows_html = [
-        f'<p class="muted">{shown} · <a href="{escape(as_format(request, "json"))}">JSON</a> · '
-        f'<a href="{escape(as_format(request, "csv"))}">CSV</a></p>',
+        f'<p class="muted">{shown} · {whole} as <a href="{escape(exported(request, "json"))}">JSON</a> · '
+        f'<a href="{escape(exported(request, "csv"))}">CSV</a></p>',
         sortable_table(request, headers, rows, listing.sorts, listing.sort) if listing.sorts else table(headers, rows),
         f'<nav class="pages" aria-label="Pages">{" ".join(moves)}</nav>' if moves else "",
     ]
@@ -230,7 +233,7 @@ def timeline(periods: list[dict[str, Any]], events: list[dict[str, Any]]) -> str
 
     year = _year
     starts = [year(p["since"]) for p in periods] + [year(e["date"]) for e in events]
-    first = min(starts)
+    first = float(int(min(starts)))  # the axis starts at a whole year
     last = max([today.year + (today.timetuple().tm_yday / 366)] + starts)
     span = max(last - first, 1.0)
     rows = []
@@ -250,7 +253,11 @@ def timeline(periods: list[dict[str, Any]], events: list[dict[str, Any]]) -> str
         f'<li><time>{escape(str(e["date"]))}</time> {link(str(e["iri"]), str(e["type"]))}'
         f'{" from " + entity(e["from"], "organization") if e.get("from") else ""}'
         f'{" to " + entity(e["to"], "organization") if e.get("to") else ""}</li>' for e in events)
-    axis = f'<div class="axis"><span>{int(first)}</span><span>{int(last)}</span></div>'
+    # Year ticks placed like the bars, in percent of the track; at a round step, six at most, to fit a phone.
+    step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 1000) if (last - first) / s <= 6)
+    ticks = "".join(f'<span style="left:{(y - first) / span * 100:.2f}%">{y}</span>'
+                    for y in range(int(first), int(last) + 1) if y % step == 0)
+    axis = f'<div class="axis" aria-hidden="true"><span class="scale">{ticks}</span></div>'
     return (f'<section class="timeline" aria-label="Chain of custody"><ol class="periods">{"".join(rows)}</ol>{axis}'
             f'<ol class="steps">{steps}</ol></section>')
 

@@ -23,7 +23,7 @@ from stewardgraph.web.deps import Graph
 from stewardgraph.web.html import escape
 
 router = APIRouter(tags=["Resources"])
-Limit = Annotated[int, Query(ge=1, le=500, description="Items per page")]
+Limit = Annotated[int, Query(ge=1, le=pages.EXPORT_LIMIT, description="Items per page")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip")]
 Format = Annotated[Literal["json", "csv"] | None, Query(
     description="json or csv; without it, browsers get an HTML page and other clients JSON")]

@@ -5,7 +5,9 @@
 // The server writes what the figure says in words (a caption, a table of the edges) for pages read
 // without scripts; the drawing goes in after the figcaption, with a legend of the node colours.
 // The layout is force-directed, computed once and the same on every load (no randomness: the
-// nodes start on a circle). Nodes can be dragged; a node with an href is a link, in the tab order.
+// nodes start on a spiral); then nodes whose labels would overlap move apart, and each edge's label
+// goes where it overlaps the fewest others. Nodes can be dragged; a node with an href is a link,
+// in the tab order.
 // No framework, no network.
 "use strict";
 (function () {
@@ -13,6 +15,8 @@
   var KINDS = ["project", "organization", "foundation", "literal", "other"];
   var NAMES = { project: "project", organization: "organization", foundation: "foundation", literal: "value", other: "other resource" };
   var RADIUS = 9, ITERATIONS = 300, LABEL = 26, drawn = 0;
+  var TOP = RADIUS + 4, BOTTOM = RADIUS + 21;  // the room a node takes above and below its centre, with its label
+  var ALONG = [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8];  // where on its edge a label may go, best first
 
   function make(name, attributes, parent) {
     var element = document.createElementNS(SVG, name);
@@ -21,19 +25,27 @@
     return element;
   }
 
+  // The width of a text as drawn, or a guess from its length where the page does not show it.
+  function measure(text, guess) {
+    return text.getComputedTextLength() || guess * text.textContent.length;
+  }
+
   function short(text) {
     return text.length > LABEL ? text.slice(0, LABEL - 1) + "…" : text;
   }
 
-  // Fruchterman-Reingold: nodes push each other apart (only near ones, else unlinked parts fly
-  // off), edges pull their ends together towards a length of k, a pull to the centre keeps the
-  // parts together, and the moves shrink as the layout cools.
+  // Fruchterman-Reingold: nodes push each other apart, edges pull their ends together towards a
+  // length of k, a pull to the centre keeps the parts together, and the moves shrink as the layout
+  // cools. Only near nodes push: else unlinked parts fly off, and in a small graph the ends of a
+  // chain (a project and two stewards) push it straight into a flat strip; in a larger one, the
+  // reach grows so that a star's leaves spread round it. The nodes start on a spiral, the first
+  // (the page's own) in the middle; the drawing is then levelled and its labels made clear.
   function layout(nodes, edges) {
-    var n = nodes.length, k = 110, side = Math.max(2 * k, k * Math.sqrt(n));
+    var n = nodes.length, k = 140, side = Math.max(2 * k, k * Math.sqrt(n)), reach = k * Math.min(Math.max(n / 4, 1.5), 3);
     nodes.forEach(function (node, i) {
-      var angle = 2 * Math.PI * i / n - Math.PI / 2;
-      node.x = n > 1 ? side / 3 * Math.cos(angle) : 0;
-      node.y = n > 1 ? side / 3 * Math.sin(angle) : 0;
+      var r = side / 3 * Math.sqrt(i / n), angle = 2.4 * i - Math.PI / 2;  // 2.4: about the golden angle
+      node.x = r * Math.cos(angle);
+      node.y = r * Math.sin(angle);
     });
     for (var step = 0; step < ITERATIONS; step++) {
       var heat = side / 8 * (1 - step / ITERATIONS) + 0.5;
@@ -41,7 +53,7 @@
       for (var i = 0; i < n; i++) {
         for (var j = i + 1; j < n; j++) {
           var a = nodes[i], b = nodes[j], x = a.x - b.x, y = a.y - b.y, d = Math.max(Math.hypot(x, y), 0.01);
-          if (d > 3 * k) continue;
+          if (d > reach) continue;
           var push = k * k / d / d;
           a.dx += x * push; a.dy += y * push; b.dx -= x * push; b.dy -= y * push;
         }
@@ -56,6 +68,60 @@
         node.x += node.dx * move; node.y += node.dy * move;
       });
     }
+    level(nodes);
+    separate(nodes);
+  }
+
+  // Turns the drawing so that its long axis (the principal one) lies across, as a page is wide.
+  function level(nodes) {
+    var n = nodes.length, mx = 0, my = 0, xx = 0, yy = 0, xy = 0;
+    nodes.forEach(function (node) { mx += node.x / n; my += node.y / n; });
+    nodes.forEach(function (node) {
+      var x = node.x - mx, y = node.y - my;
+      xx += x * x; yy += y * y; xy += x * y;
+    });
+    var turn = -Math.atan2(2 * xy, xx - yy) / 2, cos = Math.cos(turn), sin = Math.sin(turn);
+    nodes.forEach(function (node) {
+      var x = node.x - mx, y = node.y - my;
+      node.x = x * cos - y * sin; node.y = x * sin + y * cos;
+    });
+  }
+
+  // Two nodes whose boxes (the dot and the label under it) overlap move apart the shorter way,
+  // which for wide labels is mostly up or down, until no two overlap (or enough rounds have gone).
+  function separate(nodes) {
+    for (var round = 0, moved = true; moved && round < 100; round++) {
+      moved = false;
+      for (var i = 0; i < nodes.length; i++) {
+        for (var j = i + 1; j < nodes.length; j++) {
+          var a = nodes[i], b = nodes[j];
+          var ox = a.half + b.half - Math.abs(a.x - b.x), oy = TOP + BOTTOM - Math.abs(a.y - b.y);
+          if (ox <= 0 || oy <= 0) continue;
+          moved = true;
+          if (oy <= ox) {
+            var up = a.y <= b.y ? -1 : 1;
+            a.y += up * (oy / 2 + 0.5); b.y -= up * (oy / 2 + 0.5);
+          } else {
+            var left = a.x <= b.x ? -1 : 1;
+            a.x += left * (ox / 2 + 0.5); b.x -= left * (ox / 2 + 0.5);
+          }
+        }
+      }
+    }
+  }
+
+  // The boxes that labels must keep out of, as [left, right, top, bottom]: a node's dot and label,
+  // and an edge's label (drawn 3 above the point it is placed at).
+  function nodeBox(node) {
+    return [node.x - node.half, node.x + node.half, node.y - TOP, node.y + BOTTOM];
+  }
+
+  function labelBox(edge, at) {
+    return [at.x - edge.half, at.x + edge.half, at.y - 14, at.y + 1];
+  }
+
+  function overlap(a, b) {
+    return a[0] < b[1] && b[0] < a[1] && a[2] < b[3] && b[2] < a[3];
   }
 
   // Edges between the same two nodes bend apart, so that each one and its label can be seen.
@@ -74,7 +140,8 @@
     });
   }
 
-  function route(edge) {
+  // The path of an edge, and where its label goes: at the fraction `along` of the way.
+  function route(edge, along) {
     var s = edge.from, t = edge.to;
     if (s === t) {  // a loop
       return { path: "M" + (s.x + 6) + "," + (s.y - 7) + " C" + (s.x + 45) + "," + (s.y - 50) + " " + (s.x + 55) + "," +
@@ -85,21 +152,32 @@
     var ex = t.x - cx, ey = t.y - cy, e = Math.max(Math.hypot(ex, ey), 0.01), gap = RADIUS + 3;
     return {
       path: "M" + s.x + "," + s.y + " Q" + cx + "," + cy + " " + (t.x - ex / e * gap) + "," + (t.y - ey / e * gap),
-      x: (s.x + t.x) / 2 - y / d * edge.bend, y: (s.y + t.y) / 2 + x / d * edge.bend,
+      x: (1 - along) * (1 - along) * s.x + 2 * along * (1 - along) * cx + along * along * t.x,
+      y: (1 - along) * (1 - along) * s.y + 2 * along * (1 - along) * cy + along * along * t.y,
     };
   }
 
+  // An edge's label goes half way along it, or else as near there as it overlaps the fewest labels
+  // (of nodes, which count double, and of the other edges).
   function place(edge) {
-    var at = route(edge);
-    edge.line.setAttribute("d", at.path);
-    edge.text.setAttribute("x", at.x);
-    edge.text.setAttribute("y", at.y);
+    var best, fewest = Infinity;
+    ALONG.forEach(function (along) {
+      var at = route(edge, along), box = labelBox(edge, at), count = 0;
+      edge.graph.nodes.forEach(function (node) { if (overlap(box, nodeBox(node))) count += 2; });
+      edge.graph.edges.forEach(function (other) { if (other !== edge && other.box && overlap(box, other.box)) count++; });
+      if (count < fewest) { best = at; fewest = count; edge.box = box; }
+    });
+    edge.line.setAttribute("d", best.path);
+    edge.text.setAttribute("x", best.x);
+    edge.text.setAttribute("y", best.y);
   }
 
   function bounds(nodes) {
-    var xs = nodes.map(function (n) { return n.x; }), ys = nodes.map(function (n) { return n.y; });
-    var left = Math.min.apply(null, xs) - 90, top = Math.min.apply(null, ys) - 30;
-    var width = Math.max(Math.max.apply(null, xs) + 90 - left, 300), height = Math.max.apply(null, ys) + 40 - top;
+    var lefts = nodes.map(function (n) { return n.x - Math.max(n.half + 8, 90); });
+    var rights = nodes.map(function (n) { return n.x + Math.max(n.half + 8, 90); });
+    var ys = nodes.map(function (n) { return n.y; });
+    var left = Math.min.apply(null, lefts), top = Math.min.apply(null, ys) - 30;
+    var width = Math.max(Math.max.apply(null, rights) - left, 300), height = Math.max.apply(null, ys) + 40 - top;
     return [left, top, width, height].map(Math.round).join(" ");
   }
 
@@ -117,7 +195,8 @@
     if (node.kind === "literal") make("rect", { x: -RADIUS, y: -RADIUS * 0.7, width: 2 * RADIUS, height: 1.4 * RADIUS, rx: 2 }, group);
     else make("circle", { r: RADIUS }, group);
     make("title", {}, group).textContent = node.label;
-    make("text", { y: RADIUS + 13, "text-anchor": "middle", "aria-hidden": "true" }, group).textContent = short(node.label);
+    node.text = make("text", { y: RADIUS + 13, "text-anchor": "middle", "aria-hidden": "true" }, group);
+    node.text.textContent = short(node.label);
     if (node.href) {
       var box = make("foreignObject", { x: -RADIUS - 2, y: -RADIUS - 2, width: 2 * RADIUS + 4, height: 2 * RADIUS + 4 }, group);
       node.link = box.appendChild(document.createElement("a"));
@@ -126,7 +205,6 @@
       name.textContent = node.label + " (" + NAMES[node.kind] + ")";
     }
     node.element = group;
-    move(node);
   }
 
   function move(node) {
@@ -185,18 +263,17 @@
       var href = /^\/(?!\/)/.test(n.href || "") ? n.href : null;  // a page of this service, nothing else
       return (byId[n.id] = { id: n.id, label: String(n.label), href: href, kind: kind, edges: [] });
     });
-    var edges = data.edges.filter(function (e) { return byId[e.source] && byId[e.target]; }).map(function (e) {
-      var edge = { from: byId[e.source], to: byId[e.target], label: String(e.label) };
+    var graph = { nodes: nodes };
+    var edges = graph.edges = data.edges.filter(function (e) { return byId[e.source] && byId[e.target]; }).map(function (e) {
+      var edge = { from: byId[e.source], to: byId[e.target], label: String(e.label), graph: graph };
       edge.from.edges.push(edge);
       if (edge.to !== edge.from) edge.to.edges.push(edge);
       return edge;
     });
     if (!nodes.length) return;
-    layout(nodes, edges);
-    spread(edges);
     var id = "graph-arrow-" + (++drawn);
     var svg = make("svg", {
-      class: "graph-drawing", viewBox: bounds(nodes), role: "group",
+      class: "graph-drawing", role: "group",
       "aria-label": "Graph of " + nodes.length + " nodes and " + edges.length + " edges",
     });
     var marker = make("marker", { id: id, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto" },
@@ -212,16 +289,25 @@
     });
     nodes.forEach(function (node) { drawNode(layer, node); draggable(svg, node); });
     svg.addEventListener("dragstart", function (event) { event.preventDefault(); });
-    // On a narrow screen the drawing keeps a readable size and scrolls in its frame.
-    svg.style.minWidth = Math.round(svg.viewBox.baseVal.width * 0.75) + "px";
-    // A small graph is not blown up to the page's width: its text stays at its own size.
-    svg.style.maxWidth = Math.round(svg.viewBox.baseVal.width * 1.25) + "px";
-    svg.style.margin = "0 auto";
     var frame = document.createElement("div"), caption = figure.querySelector("figcaption");
     frame.className = "graph-frame";
     frame.appendChild(svg);
     figure.insertBefore(frame, caption ? caption.nextSibling : figure.firstChild);
     frame.insertAdjacentElement("afterend", legend(nodes));
+    // The layout makes room for the labels as drawn, so it measures them in the page.
+    nodes.forEach(function (node) {
+      node.half = Math.max(measure(node.text, 7) / 2, RADIUS) + 4;
+    });
+    edges.forEach(function (edge) { edge.half = measure(edge.text, 6) / 2 + 2; });
+    layout(nodes, edges);
+    spread(edges);
+    svg.setAttribute("viewBox", bounds(nodes));
+    nodes.forEach(move);
+    // On a narrow screen the drawing keeps a readable size and scrolls in its frame.
+    svg.style.minWidth = Math.round(svg.viewBox.baseVal.width * 0.75) + "px";
+    // A small graph is not blown up to the page's width: its text stays at its own size.
+    svg.style.maxWidth = Math.round(svg.viewBox.baseVal.width * 1.25) + "px";
+    svg.style.margin = "0 auto";
     figure.classList.add("drawn");
   }
 
