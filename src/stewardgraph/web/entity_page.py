@@ -105,8 +105,11 @@ def render(graph: StewardGraph, iri: ox.NamedNode, kind: str, triples: Document,
     facts = _shown([(p, o) for p, o in own if p not in IN_SECTIONS])
     # an event, stewardship or membership names its parties as they were named on its day
     day = next((o.value for p, o in own if p in (NS + "day", NS + "startDay")), None)
-    referrers = graph.run("incoming", {"object": iri}, limit=REFERRERS_CAP)  # counting them costs as much as reading them
-    budget.check()
+    # the first referrers (counting them costs as much as reading them) and an organization's
+    # sections, asked at once
+    calls: dict[str, Call] = {"referrers": ("incoming", {"object": iri}, REFERRERS_CAP)}
+    found = _fetch(graph, budget, calls | (_organization_calls(iri) if kind == "organization" else {}))
+    referrers = found["referrers"]
     terms = {p for p, _, _ in facts} | {o.value for _, o, _ in facts if isinstance(o, ox.NamedNode)}
     terms |= {str(r[c]) for r in referrers.rows for c in ("p", "s") if c == "p" or r["label"] is None}
     labels = {str(r["term"]): str(r["label"]) for r in graph.run("page-labels", {"terms": sorted(terms), "day": day}).rows}
@@ -119,7 +122,7 @@ def render(graph: StewardGraph, iri: ox.NamedNode, kind: str, triples: Document,
     if kind == "project":
         body.extend(_project(graph, iri, title, budget))
     if kind == "organization":
-        body.extend(_organization(graph, iri, budget))
+        body.extend(_organization(found, iri))
     body.append(_referrers(referrers, labels, graph.bound_text("incoming", {"object": iri})))
     budget.check()
     sources = graph.run("entity-source-list", {"entity": iri})
@@ -257,11 +260,9 @@ def neighbourhood(iri: str, name: str, periods: list[dict[str, Any]], lineage: l
 # -- organizations -------------------------------------------------------------------------------
 
 
-def _organization(graph: StewardGraph, iri: ox.NamedNode, budget: Budget) -> list[str]:
-    """What an organization is part of and what is under it; the projects it holds or hosts (a
-    chart by year, and the list); its members and board; what it is a member of and sponsors; who
-    sponsors it; the events it took part in."""
-    found = _fetch(graph, budget, {
+def _organization_calls(iri: ox.NamedNode) -> dict[str, Call]:
+    """The queries of an organization's sections, all independent of each other."""
+    return {
         "above": ("organization", {"organization": iri}), "below": ("organization-children", {"organization": iri}),
         "held": ("stewardships", {"steward": iri}), "counts": ("organization-counts", {"organization": iri}),
         "members": ("memberships", {"organization": iri}, LIST_CAP),
@@ -269,10 +270,16 @@ def _organization(graph: StewardGraph, iri: ox.NamedNode, budget: Budget) -> lis
         "holds": ("memberships", {"member": iri}, LIST_CAP), "gives": ("sponsorships-given", {"sponsor": iri}),
         "sponsors": ("foundation-sponsors", {"foundation": iri.value}, LIST_CAP),
         "events": ("organization-events", {"organization": iri}, LIST_CAP),
-    })
-    counts = found["counts"][0]
-    out = [_family(found["above"], found["below"])]
-    held = found["held"]
+    }
+
+
+def _organization(found: dict[str, Table], iri: ox.NamedNode) -> list[str]:
+    """What an organization is part of and what is under it; the projects it holds or hosts (a
+    chart by year, and the list); its members and board; what it is a member of and sponsors; who
+    sponsors it; the events it took part in."""
+    counts = found["counts"].rows[0]
+    out = [_family(found["above"].rows, found["below"].rows)]
+    held = found["held"].rows
     if held:
         chart = pages.hosted_by_year(held)
         if chart:
@@ -281,26 +288,26 @@ def _organization(graph: StewardGraph, iri: ox.NamedNode, budget: Budget) -> lis
             ["project", "role", "since", "until"],
             [[link(str(r["p"]), str(r["project"])), escape(str(r["role"])), _when(r["since"]),
               _when(r["until"] or "now")] for r in held[:LIST_CAP]]))
-    members, board = found["members"], found["board"]
+    members, board = found["members"].rows, found["board"].rows
     if members:
-        out.append("<h2>Members</h2>" + _capped(int(counts["members"]), "foundation-members", iri)
+        out.append("<h2>Members</h2>" + _capped(int(str(counts["members"])), "foundation-members", iri)
                    + _memberships(members, "member"))
     if board:
         out.append("<h2>Board seats</h2>" + _memberships(board, "member"))
-    holds = found["holds"]
+    holds = found["holds"].rows
     if holds:
         out.append("<h2>Member of</h2>" + _memberships(holds, "org"))
-    gives = found["gives"]
+    gives = found["gives"].rows
     if gives:
         out.append("<h2>Sponsorships it gives</h2>")
         out.append(table(["foundation", "level", "kind", "amount (USD a year)", "listed"], [
             [link(str(r["foundation"]), str(r["foundation_name"])), escape(str(r["level"])), escape(str(r["kind"])),
              escape(f'{int(str(r["amount_usd"])):,}' if r["amount_usd"] else ""), escape(str(r["listed"]))]
             for r in gives[:LIST_CAP]]))
-    out.extend(_sponsors(found["sponsors"], int(counts["sponsors"]), iri))
-    events = found["events"]
+    out.extend(_sponsors(found["sponsors"].rows, int(str(counts["sponsors"])), iri))
+    events = found["events"].rows
     if events:
-        out.append("<h2>Events</h2>" + _capped(int(counts["events"])) + table(
+        out.append("<h2>Events</h2>" + _capped(int(str(counts["events"]))) + table(
             ["date", "event", "project or organization", "from", "to"],
             [[_when(e["date"]), link(str(e["e"]), str(e["type"])),
               link(str(e["p"]), str(e["project"])) if e["p"] else
@@ -313,16 +320,16 @@ def _organization(graph: StewardGraph, iri: ox.NamedNode, budget: Budget) -> lis
 Call = tuple[str, dict[str, Any]] | tuple[str, dict[str, Any], int]
 
 
-def _fetch(graph: StewardGraph, budget: Budget, calls: dict[str, Call]) -> dict[str, list[Row]]:
-    """The rows of a page's independent named queries (each with its parameters and, for a list
-    that the page cuts, how many rows it shows), asked at once so that the query workers answer
+def _fetch(graph: StewardGraph, budget: Budget, calls: dict[str, Call]) -> dict[str, Table]:
+    """The results of a page's independent named queries (each with its parameters and, for a
+    list that the page cuts, how many rows it shows), asked at once so that the query workers answer
     them side by side. A query that refuses its parameter (foundation-sponsors, for an
     organization that is not a foundation) gives no rows."""
-    def rows(name: str, params: dict[str, Any], limit: int | None = None) -> list[Row]:
+    def rows(name: str, params: dict[str, Any], limit: int | None = None) -> Table:
         try:
-            return graph.run(name, params, limit=limit).rows
+            return graph.run(name, params, limit=limit)
         except ParameterError:
-            return []
+            return Table([], [], False)
 
     # as many at once as the service has workers at rest: more would make the pool grow
     with ThreadPoolExecutor(max_workers=graph.settings.query_workers, thread_name_prefix="page") as pool:
