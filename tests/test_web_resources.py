@@ -53,6 +53,14 @@ def test_project_detail_has_timeline_events_and_sources(client: TestClient) -> N
     assert client.get("/projects/Widgets").json()["id"] == "widget"  # names and aliases resolve too
 
 
+def test_a_browser_asking_for_one_entity_is_sent_to_its_page(client: TestClient) -> None:
+    for path, page in (("/projects/widgets", "/id/project/widget"), ("/organizations/WF", "/id/organization/widget-foundation")):
+        moved = client.get(path, headers=HTML, follow_redirects=False)
+        assert (moved.status_code, moved.headers["location"]) == (303, page)
+        assert client.get(path).json()["iri"].endswith(page.removeprefix("/id"))  # API clients keep the JSON
+    assert client.get("/projects/nothing", headers=HTML).status_code == 404
+
+
 def test_organization_detail(client: TestClient) -> None:
     wf = client.get("/organizations/widget-foundation").json()
     assert wf["kind"] == "foundation"

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse
 
 from stewardgraph import entities
 import pyoxigraph as ox
@@ -20,7 +21,7 @@ from stewardgraph.service import StewardGraph
 from stewardgraph.records import PartialDate
 from stewardgraph.web import pages
 from stewardgraph.web.deps import Graph
-from stewardgraph.web.html import escape
+from stewardgraph.web.html import escape, local
 
 router = APIRouter(tags=["Resources"])
 Limit = Annotated[int, Query(ge=1, le=pages.EXPORT_LIMIT, description="Items per page")]
@@ -64,6 +65,15 @@ def _date(value: str | None, parameter: str) -> Any:
         return str(PartialDate.parse(value))
     except ValueError as exc:
         raise ParameterError(parameter, str(exc)) from None
+
+
+async def _detail(request: Request, graph: StewardGraph, kind: str, id: str,
+                  read: Callable[[StewardGraph, ox.NamedNode], dict[str, Any]]) -> Any:
+    """One entity as JSON; a browser is sent to its page (its IRI, resolved here)."""
+    iri = await run_in_threadpool(_find, graph, kind, id)
+    if pages.wants_html(request):
+        return RedirectResponse(local(iri.value), status_code=303)
+    return await run_in_threadpool(read, graph, iri)
 
 
 def _find(graph: StewardGraph, kind: str, id: str) -> ox.NamedNode:
@@ -125,9 +135,10 @@ def _hosted_since(project: dict[str, Any]) -> str:
 
 @router.get("/projects/{id}", summary="A project with its stewardship timeline, events and sources")
 async def get_project(
-    id: Annotated[str, PathParam(description="Project id, name or alias", examples=["pytorch"])], graph: Graph
-) -> dict[str, Any]:
-    return await run_in_threadpool(lambda: entities.project(graph, _find(graph, "project", id)))
+    request: Request,
+    id: Annotated[str, PathParam(description="Project id, name or alias", examples=["pytorch"])], graph: Graph,
+) -> Any:
+    return await _detail(request, graph, "project", id, entities.project)
 
 
 @router.get("/organizations", summary="Organizations, filterable by name, kind and whether they host projects; sortable",
@@ -171,9 +182,9 @@ async def list_organizations(
 )
 async def get_organization(
     id: Annotated[str, PathParam(description="Organization id, name or alias", examples=["pytorch-foundation"])],
-    graph: Graph,
-) -> dict[str, Any]:
-    return await run_in_threadpool(lambda: entities.organization(graph, _find(graph, "organization", id)))
+    graph: Graph, request: Request,
+) -> Any:
+    return await _detail(request, graph, "organization", id, entities.organization)
 
 
 @router.get("/events", summary="Stewardship events, filterable by type, date range, year and foundation; sortable",
