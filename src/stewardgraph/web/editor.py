@@ -24,7 +24,7 @@ from stewardgraph.store import Document
 from stewardgraph.store.engine import NTRIPLES
 from stewardgraph.vocab import TERMS
 from stewardgraph.web.deps import TRUNCATED, seconds
-from stewardgraph.web.html import clip, compact, escape, link, local, page, table
+from stewardgraph.web.html import clip, compact, escape, link, local, page, plural, table
 
 # The example on the query page and in the API docs (a file, so that SPARQL lives in queries/).
 EXAMPLE = (resource_dir("queries") / "examples" / "pytorch-stewards.rq").read_text(encoding="utf-8").strip()
@@ -71,7 +71,7 @@ async def editor_answer(graph: StewardGraph, query: str, timeout: str | None, de
     else:
         variables = document["head"]["vars"]
         rows = [[_cell(binding.get(v)) for v in variables] for binding in document["results"]["bindings"]]
-        shown = f"<p>{len(rows):,} rows</p>{note}{table(variables, rows)}"
+        shown = f"<p>{plural(len(rows), 'row')}</p>{note}{table(variables, rows)}"
     return HTMLResponse(editor_page(query, result=shown), headers=headers)
 
 

@@ -19,7 +19,7 @@ from stewardgraph.namespaces import ID, NS, PREFIXES
 from stewardgraph.service import StewardGraph
 from stewardgraph.store import Document, Table
 from stewardgraph.web import pages
-from stewardgraph.web.html import clip, compact, escape, link, local, page, table
+from stewardgraph.web.html import clip, compact, escape, link, local, page, table, when
 from stewardgraph.web.limits import Budget
 
 PER_PROPERTY = 25  # values of one property shown on a page; the RDF has them all
@@ -213,11 +213,11 @@ def fork_lineage(rows: list[dict[str, Any]]) -> str:
 
     items = []
     for r in rows:
-        when = f' on {escape(str(r["date"]))}' if r["date"] else ""
+        date = f' {when(r["date"])}' if r["date"] else ""
         fork = link(str(r["event"]), "forked") if r["event"] else "forked"
         other = link(str(r["other"]), str(r["other_name"]))
-        items.append(f"<li>{fork} from {other}{when}{why(r)}</li>" if r["direction"] == "from"
-                     else f"<li>{other} {fork} from it{when}{why(r)}</li>")
+        items.append(f"<li>{fork} from {other}{date}{why(r)}</li>" if r["direction"] == "from"
+                     else f"<li>{other} {fork} from it{date}{why(r)}</li>")
     return f'<h2>Fork lineage</h2><ul class="lineage">{"".join(items)}</ul>'
 
 

@@ -65,3 +65,22 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
 
 
 __all__ = ["clip", "compact", "escape", "link", "local", "page", "table"]
+
+
+def when(date: object) -> str:
+    """A date after a verb, with the preposition its precision takes.
+
+    >>> when("2009"), when("2009-05"), when("2009-05-01")
+    ('in 2009', 'in 2009-05', 'on 2009-05-01')
+    """
+    text = str(date)
+    return f"{'on' if len(text) == 10 else 'in'} {escape(text)}"
+
+
+def plural(count: int, noun: str) -> str:
+    """A count with its noun.
+
+    >>> plural(1, "row"), plural(1200, "row")
+    ('1 row', '1,200 rows')
+    """
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"

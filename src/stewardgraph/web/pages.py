@@ -20,7 +20,7 @@ from stewardgraph import formats
 from stewardgraph.errors import NotAcceptable
 from stewardgraph.queries import NamedQuery
 from stewardgraph.service import StewardGraph
-from stewardgraph.web.html import escape, link, page, table
+from stewardgraph.web.html import escape, link, page, plural, table
 
 Column = tuple[str, Callable[[dict[str, Any]], str]]
 EXPORT_LIMIT = 5000  # the most items a list gives at once (?limit=), and what its JSON and CSV links ask for
@@ -202,7 +202,7 @@ def query_page(request: Request, named: NamedQuery, values: dict[str, str], resu
     if result is not None:
         query = urlencode(values)
         body.append(
-            f'<p class="muted">{len(result.rows):,} rows{" (cut at the row cap)" if result.truncated else ""} · '
+            f'<p class="muted">{plural(len(result.rows), "row")}{" (cut at the row cap)" if result.truncated else ""} · '
             f'<a href="/queries/{escape(named.name)}.json?{escape(query)}">JSON</a> · '
             f'<a href="/queries/{escape(named.name)}.csv?{escape(query)}">CSV</a>'
             + (f' · <a href="/sparql?{escape(urlencode({"query": sparql}))}">SPARQL</a>' if sparql else "") + "</p>")
