@@ -36,6 +36,7 @@ def test_sponsors_of_a_foundation_top_levels_first(loaded: StewardGraph) -> None
         ("Globex", "Cloud credits", 1, "in-kind", None, "2024-09-26"),
         ("Globex", "Friends", None, "cash", None, "2024-09"),  # unranked levels last; the month kept
     ]
+    assert found[0]["organization"] == "https://w3id.org/stewardgraph/id/organization/acme"  # the node, to link to
     assert rows(loaded, "foundation-sponsors", foundation="UF") == []
 
 

@@ -373,7 +373,7 @@ def _sponsors(sponsors: list[Row], total: int, iri: ox.NamedNode) -> list[str]:
         shown = f"the first {LIST_CAP} of {total:,}" if total > LIST_CAP else f"{total:,} on record"
         out.append(f'<h2>Sponsors</h2><p class="muted">{shown} · <a href="{escape(every)}">all as CSV</a></p>')
         out.append(table(["sponsor", "level", "kind", "amount (USD a year)", "listed"], [
-            [escape(str(r["sponsor"])), escape(str(r["level"])), escape(str(r["kind"])),
+            [link(str(r["organization"]), str(r["sponsor"])), escape(str(r["level"])), escape(str(r["kind"])),
              escape(f'{int(str(r["amount_usd"])):,}' if r["amount_usd"] else ""), escape(str(r["listed"]))]
             for r in sponsors]))
     return out
