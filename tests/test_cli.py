@@ -128,7 +128,9 @@ def test_a_misspelt_name_gets_a_did_you_mean(built) -> None:  # type: ignore[no-
     assert "did you mean 'Widget Foundation'?" in built("query", "--name", "foundation-projects", "--param",
                                                         "foundation=Widget Fundation", code=1).stderr
     # a named query's name given as SPARQL text
-    assert "--name NAME; did you mean 'steward-at'?" in built("query", "steward-at", code=2).stderr
+    assert "'steward-at' is a named query, not SPARQL: run it with --name steward-at" in built(
+        "query", "steward-at", code=2).stderr
+    assert "--name NAME; did you mean 'steward-at'?" in built("query", "stewrd-at", code=2).stderr
 
 
 def test_settings_options_work_after_the_subcommand(tmp_path: Path) -> None:

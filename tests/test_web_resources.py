@@ -290,6 +290,8 @@ def test_a_bad_sort_is_a_400_naming_sort(client: TestClient) -> None:
     bad = client.get("/organizations", params={"kind": "charity"}).json()["error"]
     assert bad["parameter"] == "kind" and "foundation, company, other" in bad["message"]
     assert client.get("/projects", params={"year": "soon"}).json()["error"]["parameter"] == "year"
+    status = client.get("/projects", params={"status": "alive"}).json()["error"]
+    assert status["parameter"] == "status" and "'active', 'archived', 'retired' or 'deprecated'" in status["message"]
     assert client.get("/events", params={"foundation": "Nowhere"}).json()["error"]["parameter"] == "foundation"
 
 

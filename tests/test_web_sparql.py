@@ -343,8 +343,12 @@ def test_graph_kinds_come_from_types_or_our_iri_paths(client: TestClient) -> Non
     assert kinds["widget-foundation"] == "foundation"  # a foundation is an organization too: the narrower wins
     data, _ = drawn(client, "CONSTRUCT { ?s sg:steward ?o } WHERE { ?s sg:steward ?o }")
     labels = {n["label"]: n["kind"] for n in data["nodes"]}
-    assert labels["organization/acme"] == "organization"  # our unlabelled entities go by their path
-    assert labels["stewardship/widget--acme--2015"] == "other"
+    # the result gives no labels: the graph's name them, in words for a stewardship
+    assert labels["Acme Corp"] == "organization"
+    assert labels["Acme Widgets (owner) for Widget, 2015 – 2020-06-15"] == "other"
+    # an IRI of ours that the graph does not know goes by its path
+    ghost = drawn(client, "CONSTRUCT { <https://w3id.org/stewardgraph/id/organization/nobody> a sg:Organization } WHERE {}")[0]
+    assert [n["label"] for n in ghost["nodes"]] == ["organization/nobody", "sg:Organization"]
 
 
 def test_literals_are_leaves_and_json_is_escaped_in_the_attribute(client: TestClient) -> None:

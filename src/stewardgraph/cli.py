@@ -189,8 +189,12 @@ def query(
                 raise click.UsageError("--param only applies to named queries")
             text = sys.stdin.read() if sparql == "-" else str(sparql)
             if re.fullmatch(r"[a-z][a-z0-9-]*", text.strip()):
-                hint = did_you_mean(text, [q.name for q in graph.catalogue.public()]) or "; see 'stewardgraph queries'"
-                raise click.UsageError(f"'{text.strip()}' is not SPARQL; a named query runs with --name NAME{hint}")
+                word, names = text.strip(), [q.name for q in graph.catalogue.public()]
+                if word in names:
+                    raise click.UsageError(f"'{word}' is a named query, not SPARQL: run it with --name {word} "
+                                           "--param NAME=VALUE ...")
+                hint = did_you_mean(word, names) or "; see 'stewardgraph queries'"
+                raise click.UsageError(f"'{word}' is not SPARQL; a named query runs with --name NAME{hint}")
             rdf = graph.form(text) in ("construct", "describe")
             result = graph.query(text, media="text/turtle" if rdf else None)
         _print_result(result, fmt)

@@ -15,6 +15,9 @@ SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
+ProjectStatus = Literal["active", "archived", "retired", "deprecated"]
+
+
 @dataclass(frozen=True, order=True)
 class PartialDate:
     """An ISO date known to the year, the month or the day.
@@ -172,7 +175,7 @@ class Project(Record):
     repository: str | None = None
     license: Licenses | None = None
     created: Date | None = None
-    status: Literal["active", "archived", "retired", "deprecated"] | None = None
+    status: ProjectStatus | None = None
     description: str | None = None
     wikidata: Wikidata | None = None
 

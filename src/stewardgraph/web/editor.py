@@ -61,9 +61,10 @@ async def editor_answer(graph: StewardGraph, query: str, timeout: str | None, de
     note = '<p class="muted">Cut at the row cap.</p>' if result.truncated else ""
     if graph_form:
         triples = list(ox.parse(result.data, format=ox.RdfFormat.N_TRIPLES))
+        known = await run_in_threadpool(_labels, graph, triples)
         download = f"/sparql?query={quote(query, safe='')}&format=turtle"
         shown = (f'<p>{len(triples):,} triples · <a href="{escape(download)}" download="result.ttl">download as '
-                 f"Turtle</a></p>{note}{figure(triples) if triples else ''}")
+                 f"Turtle</a></p>{note}{figure(triples, known) if triples else ''}")
         return HTMLResponse(editor_page(query, result=shown, assets=_GRAPH_ASSETS), headers=headers)
     document = json.loads(result.data)
     if "boolean" in document:
@@ -110,10 +111,22 @@ def editor_page(query: str = EXAMPLE, *, result: str = "", error: StewardGraphEr
     return page("SPARQL", body, assets=[*_EDITOR_ASSETS, *assets])
 
 
-def figure(triples: Sequence[ox.Triple]) -> str:
+def _labels(graph: StewardGraph, triples: Sequence[ox.Triple]) -> dict[str, str]:
+    """The labels in the graph of the entities a result names without giving their label."""
+    named = {str(t.subject.value) for t in triples if t.predicate.value == _LABEL and isinstance(t.subject, ox.NamedNode)}
+    ours = {term.value for t in triples for term in (t.subject, t.object)
+            if isinstance(term, ox.NamedNode) and term.value.startswith(ID) and term.value not in named}
+    if not ours:
+        return {}
+    found = graph.run("page-labels", {"terms": sorted(ours)[:GRAPH_CAP]})
+    return {str(r["term"]): str(r["label"]) for r in found.rows}
+
+
+def figure(triples: Sequence[ox.Triple], known: dict[str, str] | None = None) -> str:
     """Triples as a graph for static/graph.js, with what it draws said in words and the triples
-    in a table, for a page read without scripts."""
-    data, total = graph_data(triples)
+    in a table, for a page read without scripts. ``known`` labels the nodes the triples give no
+    label for."""
+    data, total = graph_data(triples, known=known or {})
     nodes, edges = len(data["nodes"]), len(data["edges"])
     cut = f" The drawing shows the first {nodes:,} of {total:,} nodes." if total > nodes else ""
     rows = [[_term(t.subject), _term(t.predicate), _term(t.object)] for t in triples]
@@ -125,13 +138,15 @@ def figure(triples: Sequence[ox.Triple]) -> str:
     )
 
 
-def graph_data(triples: Sequence[ox.Triple], cap: int = GRAPH_CAP) -> tuple[dict[str, list[dict[str, Any]]], int]:
+def graph_data(triples: Sequence[ox.Triple], cap: int = GRAPH_CAP,
+               known: dict[str, str] | None = None) -> tuple[dict[str, list[dict[str, Any]]], int]:
     """The ``data-graph`` that static/graph.js draws, and how many nodes there were before the cap.
 
     Resources are nodes, labelled by their label (rdfs label) when the result has one (that triple is then
     not drawn again), else by a prefixed name or the path of our IRIs; each literal is a leaf of
-    its own. An IRI that has a page here (our entities) links to it. Past ``cap`` nodes, the later
-    ones and their edges are left out."""
+    its own (``known`` labels, from the graph, come after the result's own). An IRI that has a
+    page here (our entities) links to it. Past ``cap`` nodes, the later ones and their edges are
+    left out."""
     labels: dict[str, str] = {}
     kinds: dict[str, str] = {}
     for t in triples:
@@ -140,6 +155,7 @@ def graph_data(triples: Sequence[ox.Triple], cap: int = GRAPH_CAP) -> tuple[dict
             labels.setdefault(key, t.object.value)
         elif t.predicate.value == _RDF_TYPE and (kind := _KIND_OF_TYPE.get(_key(t.object))):
             kinds[key] = min(kinds.get(key, kind), kind, key=_RANK.index)
+    labels = {**(known or {}), **labels}
     nodes: dict[str, dict[str, Any]] = {}
     edges: list[dict[str, Any]] = []
     for t in triples:

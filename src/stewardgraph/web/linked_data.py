@@ -63,7 +63,7 @@ async def resolve(
     graph: GraphDep,
     kind: Annotated[str, PathParam(examples=["project"])],
     slug: Annotated[str, PathParam(examples=["pytorch"])],
-    format: Annotated[str | None, Query(description="html, or an RDF format (ttl, jsonld, nt, xml...) instead "
+    format: Annotated[str | None, Query(description="html, or an RDF format (ttl, jsonld, nt, rdf for RDF/XML...) instead "
                                                     "of the Accept header, for links")] = None,
 ) -> Response:
     if kind not in KINDS:

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from stewardgraph.errors import NotFound, ParameterError
 from stewardgraph.service import StewardGraph
-from stewardgraph.records import PartialDate
+from stewardgraph.records import PartialDate, ProjectStatus
 from stewardgraph.web import pages
 from stewardgraph.web.deps import Graph
 from stewardgraph.web.html import escape, local
@@ -91,7 +91,7 @@ async def list_projects(
     graph: Graph,
     foundation: Annotated[str | None, Query(description="Hosted now by this foundation or one under it", examples=["Linux Foundation"])] = None,
     steward: Annotated[str | None, Query(description="Stewarded now by this organization", examples=["Meta"])] = None,
-    status: Annotated[str | None, Query(description="active, archived, retired or deprecated")] = None,
+    status: Annotated[ProjectStatus | None, Query(description="active, archived, retired or deprecated")] = None,
     year: Annotated[int | None, Query(ge=1000, le=9999, description="Hosted now by a foundation since this year")] = None,
     sort: Annotated[str | None, Query(description="name (the default), -name, since, -since, status or -status; "
                                       "since is when the current hosting by a foundation began, - is descending")] = None,
