@@ -19,13 +19,13 @@ def test_a_facet_value_filters_the_projects_and_its_chip_removes_the_filter(tab:
     page.goto(tab.base + "/projects")
     assert _first_cells(tab) == ["Gadget", "Gizmo", "OpenGizmo", "Widget"]
     assert "1–4 of 4" in page.locator("main").inner_text()
-    foundations = page.locator("aside.facets section[data-facet=foundation] li")
+    foundations = page.locator("aside.facets details[data-facet=foundation] li")
     assert foundations.all_inner_texts()[0].split() == ["Umbrella", "Foundation", "3"]  # with the foundations under it
     foundations.get_by_role("link", name="Widget Foundation").click()
     page.wait_for_url("**/projects?foundation=widget-foundation")
     assert _first_cells(tab) == ["Widget"]
     assert "1–1 of 1" in page.locator("main").inner_text()
-    years = page.locator("aside.facets section[data-facet=year] li").all_inner_texts()
+    years = page.locator("aside.facets details[data-facet=year] li").all_inner_texts()
     assert [y.split() for y in years] == [["2020", "1"]]  # the facets count what the filter keeps
     chip = page.get_by_role("link", name="foundation: Widget Foundation")
     assert chip.is_visible()
@@ -38,10 +38,10 @@ def test_a_facet_value_filters_the_projects_and_its_chip_removes_the_filter(tab:
 def test_facets_add_up_and_the_year_narrows_the_events(tab: Watched) -> None:
     page = tab.page
     page.goto(tab.base + "/events")
-    page.locator("aside.facets section[data-facet=type]").get_by_role("link", name="donation").click()
+    page.locator("aside.facets details[data-facet=type]").get_by_role("link", name="donation").click()
     page.wait_for_url("**/events?type=donation")
     assert [c for c in page.locator("table tbody tr td:nth-child(2)").all_inner_texts()] == ["donation", "donation"]
-    page.locator("aside.facets section[data-facet=year]").get_by_role("link", name="2019").click()
+    page.locator("aside.facets details[data-facet=year]").get_by_role("link", name="2019").click()
     page.wait_for_url("**/events?type=donation&year=2019")
     assert _first_cells(tab) == ["2019-01-10"]
     chips = page.locator("ul.chips li").all_inner_texts()
@@ -91,7 +91,7 @@ def test_organizations_from_the_menu_by_kind_and_name(tab: Watched) -> None:
     page.locator("nav[aria-label=Main]").get_by_role("link", name="organizations").click()
     page.wait_for_url("**/organizations")
     assert len(_first_cells(tab)) == 5
-    page.locator("aside.facets section[data-facet=kind]").get_by_role("link", name="company").click()
+    page.locator("aside.facets details[data-facet=kind]").get_by_role("link", name="company").click()
     page.wait_for_url("**/organizations?kind=company")
     assert _first_cells(tab) == ["Acme Corp", "Globex"]
     page.locator("#organization-q").fill("glob")
@@ -113,4 +113,15 @@ def test_list_pages_with_facets_fit_a_phone(browser: Any, live: LiveServer) -> N
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, (path, width)
         assert page.locator("aside.facets").is_visible()
+        # the facets not in force are folded, so that the first rows show on the first screen
+        folded = page.locator("aside.facets details:not([open])")
+        assert folded.count() >= 1, path
+        assert page.locator(".rows table").bounding_box()["y"] < 740, path  # type: ignore[index]
+    projects = page.locator("aside.facets details[data-facet=foundation]")
+    page.goto(live.url + "/projects?foundation=UF")
+    assert projects.get_attribute("open") is not None  # in force: open, showing the chosen value
+    year = page.locator("aside.facets details[data-facet=year]")
+    assert year.get_attribute("open") is None
+    year.locator("summary").click()
+    assert year.get_by_role("link").first.is_visible()
     context.close()

@@ -389,8 +389,9 @@ def facet_panel(request: Request, facets: Sequence[Facet], applied: Sequence[tup
             else:
                 items.append(f'<li><a href="{escape(with_filter(request, facet.parameter, str(v["value"])))}">'
                              f'{label}</a> {count}</li>')
-        sections.append(f'<section class="facet" data-facet="{escape(facet.parameter)}">'
-                        f'<h2>{escape(facet.title)}</h2><ul>{"".join(items)}</ul></section>')
+        # open; on a phone, app.js folds the facets not in force, so that the rows come into view
+        sections.append(f'<details class="facet" data-facet="{escape(facet.parameter)}" open>'
+                        f'<summary><h2>{escape(facet.title)}</h2></summary><ul>{"".join(items)}</ul></details>')
     return f'<aside class="facets" aria-label="Facets">{"".join(sections)}</aside>' if sections else ""
 
 

@@ -1,5 +1,5 @@
-// Suggestions as you type, for the search box and the forms' entity inputs. No framework, no
-// network beyond this service: it asks /search for JSON.
+// Suggestions as you type, for the search box and the forms' entity inputs, and folded facets on
+// a phone. No framework, no network beyond this service: it asks /search for JSON.
 "use strict";
 (function () {
   function suggest(input) {
@@ -62,4 +62,10 @@
     input.addEventListener("blur", function () { setTimeout(function () { list.hidden = true; }, 100); });
   }
   document.querySelectorAll("input[data-suggest]").forEach(suggest);
+  // On a phone the facets come before the rows: fold those not in force, so that the rows show.
+  if (window.matchMedia("(max-width: 48rem)").matches) {
+    document.querySelectorAll("details.facet").forEach(function (facet) {
+      if (!facet.querySelector(".chosen")) facet.open = false;
+    });
+  }
 })();
