@@ -30,3 +30,26 @@ def test_the_timeline_draws_a_lane_of_maturity_stages() -> None:
 
 def test_a_timeline_without_stage_events_has_no_stage_lane() -> None:
     assert "stage" not in pages.timeline([], [_event("2016", "creation")])
+
+
+def test_stale_figures_are_shown_while_a_thread_counts_them_again(loaded, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    first = pages._counts(loaded)
+    assert first["Project"] == 4
+    monkeypatch.setattr(pages, "FIGURES_TTL", 0.0)
+    release, counting = threading.Event(), []
+
+    def held(graph):  # type: ignore[no-untyped-def]
+        counting.append(threading.current_thread().name)
+        release.wait(10)
+        return {**first, "Project": 5}
+
+    monkeypatch.setattr(pages, "_count", held)
+    assert pages._counts(loaded) == first  # the visitor gets the figures it had, at once
+    assert pages._counts(loaded) == first  # and a second one does not start a second count
+    release.set()
+    for thread in threading.enumerate():
+        if thread.name == "figures":
+            thread.join(10)
+    assert counting == ["figures"]

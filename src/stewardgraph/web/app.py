@@ -92,8 +92,7 @@ def create_app(settings: Settings | None = None, *, graph: StewardGraph | None =
         served = graph or StewardGraph(settings, store=open_store(settings, serving=True))
         app.state.graph = served
         app.state.neo4j_threads = anyio.CapacityLimiter(2 * settings.neo4j_concurrency)
-        if graph is None:
-            threading.Thread(target=pages.warm, args=(served,), name="warm-up", daemon=True).start()
+        threading.Thread(target=pages.warm, args=(served,), name="warm-up", daemon=True).start()
         try:
             yield
         finally:

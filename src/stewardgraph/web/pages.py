@@ -7,6 +7,7 @@ Every value is escaped; every date shows with its own precision, as the graph re
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -110,16 +111,32 @@ FEATURED = [
 
 _FIGURES: dict[int, tuple[float, dict[str, int]]] = {}
 FIGURES_TTL = 300.0  # seconds: counting every class reads the whole graph
+_RECOUNTING = threading.Lock()
 
 
 def _counts(graph: StewardGraph) -> dict[str, int]:
-    """Instances per class, counted at most once every few minutes per open graph."""
-    now = time.monotonic()
+    """Instances per class, counted at most once every few minutes per open graph. Once counted,
+    a visitor never waits for a count: stale figures are shown while a thread counts again."""
     cached = _FIGURES.get(id(graph))
-    if cached is None or now - cached[0] > FIGURES_TTL:
-        counts = {str(r["class"]).rsplit("#", 1)[-1]: int(str(r["instances"])) for r in graph.run("class-stats").rows}
-        _FIGURES[id(graph)] = cached = (now, counts)
+    if cached is None:
+        return _count(graph)
+    if time.monotonic() - cached[0] > FIGURES_TTL and _RECOUNTING.acquire(blocking=False):
+        def recount() -> None:
+            try:
+                _count(graph)
+            except Exception:  # noqa: BLE001  best effort: the figures stay as they were
+                pass
+            finally:
+                _RECOUNTING.release()
+
+        threading.Thread(target=recount, name="figures", daemon=True).start()
     return cached[1]
+
+
+def _count(graph: StewardGraph) -> dict[str, int]:
+    counts = {str(r["class"]).rsplit("#", 1)[-1]: int(str(r["instances"])) for r in graph.run("class-stats").rows}
+    _FIGURES[id(graph)] = (time.monotonic(), counts)
+    return counts
 
 
 def warm(graph: StewardGraph) -> None:
