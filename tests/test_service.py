@@ -10,7 +10,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from stewardgraph import Settings, StewardGraph
-from stewardgraph.errors import ParameterError, QueryTimeout, StoreError, ValidationFailed
+from stewardgraph.errors import ParameterError, QueryTimeout, StoreError, TooLarge, ValidationFailed
 from stewardgraph.vocab import ID, SG
 
 
@@ -154,3 +154,13 @@ def test_library_queries_on_disk_stop_at_the_time_limit(disk_settings: Settings)
         assert graph.run("foundation-tree").rows  # and a fresh worker answers
     finally:
         graph.close()
+
+
+def test_a_long_list_of_values_is_not_a_long_query(loaded: StewardGraph) -> None:
+    # the size limit is for the text clients send; a named query binds any number of values
+    many = [f"https://w3id.org/stewardgraph/id/project/p{i}" for i in range(3_000)]
+    widget = "https://w3id.org/stewardgraph/id/project/widget"
+    found = loaded.run("page-labels", {"terms": [*many, widget]}).rows
+    assert found == [{"term": widget, "label": "Widget"}]
+    with pytest.raises(TooLarge):
+        loaded.query("SELECT * WHERE { VALUES ?x { " + " ".join(f"<{iri}>" for iri in many) + " } }")

@@ -9,7 +9,9 @@ The table in docs/neo4j-mapping.md is generated from the constants here and chec
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +22,7 @@ from stewardgraph.records import PartialDate
 
 SG = "https://w3id.org/stewardgraph/ns#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+SKOS_NOTATION = "http://www.w3.org/2004/02/skos/core#notation"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 ONTOLOGY_GRAPH = "https://w3id.org/stewardgraph/graph/ontology"
 
@@ -149,41 +152,62 @@ class Projection:
         return dict(sorted(counts.items()))
 
 
-def project(quads: list[ox.Quad]) -> Projection:
-    """The projection of the quads in named graphs other than the ontology's (triples deduplicated)."""
-    graphs: dict[tuple[Any, Any, Any], set[str]] = defaultdict(set)
+def project(quads: Iterable[ox.Quad]) -> Projection:
+    """The projection of the quads in named graphs other than the ontology's (triples deduplicated).
+
+    Each triple is keyed by the text of its terms: Python hashes and compares strings far faster
+    than it does Oxigraph's terms, which counts at millions of quads. The cycle collector waits:
+    it would otherwise walk the growing tables over and over, and they hold no cycles."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _project(quads)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _project(quads: Iterable[ox.Quad]) -> Projection:
+    seen: dict[tuple[str, str, str], tuple[Any, Any, set[str]]] = {}
+    notations: dict[str, str] = {}
     for q in quads:
-        if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value != ONTOLOGY_GRAPH:
-            graphs[(q.subject, q.predicate, q.object)].add(q.graph_name.value)
-    triples = set(graphs)
-    notations = {
-        str(q.subject.value): str(q.object.value)
-        for q in quads
-        if q.predicate.value == "http://www.w3.org/2004/02/skos/core#notation"
-        and isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal)
-    }
+        p = q.predicate.value
+        if p == SKOS_NOTATION and isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal):
+            notations[q.subject.value] = q.object.value
+        graph = q.graph_name
+        if not isinstance(graph, ox.NamedNode) or graph.value == ONTOLOGY_GRAPH:
+            continue
+        s, o = q.subject, q.object
+        key = (str(s), p, str(o))
+        if (entry := seen.get(key)) is None:
+            seen[key] = (s, o, {graph.value})
+        else:
+            entry[2].add(graph.value)
+    # (subject, predicate, object) as text, with the subject and object terms and the graphs
+    triples = [(s.value, p, key_o, s, o, graphs) for (_, p, key_o), (s, o, graphs) in seen.items()]
+    triples.sort(key=lambda t: (t[0], t[1], t[2]))
     nodes: dict[str, Node] = {}
-    for s, p, o in triples:
-        if p.value == RDF_TYPE and o.value in LABELS and isinstance(s, ox.NamedNode):
-            nodes.setdefault(s.value, Node(s.value)).labels.update({"Resource", LABELS[o.value]})
-    for s, p, o in triples:
-        if p.value in LICENSE_PREDICATES and isinstance(o, ox.NamedNode):
+    for sv, p, _, s, o, _ in triples:
+        if p == RDF_TYPE and isinstance(s, ox.NamedNode) and (label := LABELS.get(o.value)) is not None:
+            nodes.setdefault(sv, Node(sv)).labels.update({"Resource", label})
+    for _, p, _, _, o, _ in triples:
+        if p in LICENSE_PREDICATES and isinstance(o, ox.NamedNode):
             license_node = nodes.setdefault(o.value, Node(o.value))
             license_node.labels.update({"Resource", LICENSE_LABEL})
             license_node.properties["name"] = o.value.rsplit("/", 1)[-1]
     relationships = []
-    for s, p, o in sorted(triples, key=lambda t: (t[0].value, t[1].value, str(t[2]))):
-        node = nodes.get(s.value)
-        if node is None or p.value == RDF_TYPE or p.value in SKIPPED:
+    for sv, p, _, _, o, graphs in triples:
+        node = nodes.get(sv)
+        if node is None or p == RDF_TYPE or p in SKIPPED:
             continue
-        if p.value in RELATIONSHIPS and isinstance(o, ox.NamedNode) and o.value in nodes:
-            kind, reverse = RELATIONSHIPS[p.value]
-            start, end = (o.value, s.value) if reverse else (s.value, o.value)
+        if p in RELATIONSHIPS and isinstance(o, ox.NamedNode) and o.value in nodes:
+            kind, reverse = RELATIONSHIPS[p]
+            start, end = (o.value, sv) if reverse else (sv, o.value)
             # a citation keeps the named graph (the source file) it was stated in
-            props = {"graph": min(graphs[(s, p, o)])} if kind == "CITES" else {}
+            props = {"graph": min(graphs)} if kind == "CITES" else {}
             relationships.append(Relationship(kind, start, end, props))
-        elif p.value in PROPERTIES:
-            _set(node, PROPERTIES[p.value], o, notations)
+        elif p in PROPERTIES:
+            _set(node, PROPERTIES[p], o, notations)
     for node in nodes.values():
         node.properties["uri"] = node.uri
         node.properties.setdefault("name", _caption(node))

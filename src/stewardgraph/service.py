@@ -162,7 +162,7 @@ class StewardGraph:
         self,
         sparql: str,
         *,
-        bindings: Mapping[str, Term] | None = None,
+        bindings: Mapping[str, Term | Sequence[Term]] | None = None,
         timeout: float | None = None,
         default_graphs: Sequence[str] = (),
         named_graphs: Sequence[str] = (),
@@ -250,11 +250,12 @@ class StewardGraph:
             table = Table(list(named.columns), [{c: row.get(c) for c in named.columns} for row in found.rows],
                           found.truncated)
         else:
-            text = self._bound(named, values)
-            if limit is not None:
-                text = paginate(text, limit + 1, offset)
+            # the text is checked as written, then its parameters bound: a long list of values is
+            # not a long query (the size limit is for text that clients send)
+            text = named.text if limit is None else paginate(named.text, limit + 1, offset)
             cap = limit + 1 if limit is not None else (ALL_ROWS if named.all_rows else None)
-            result = self.query(text, timeout=timeout, prefixes=False, row_cap=cap)
+            result = self.query(text, bindings=self._terms(values, named), timeout=timeout, prefixes=False,
+                                row_cap=cap)
             if not isinstance(result, Table):
                 raise StewardGraphError(f"named query '{name}' is not a SELECT query")
             table = result
@@ -269,16 +270,16 @@ class StewardGraph:
     def count(self, name: str, params: Mapping[str, Any] | None = None, *, timeout: float | None = None) -> int:
         """How many rows a paginated named query gives in all."""
         named = self.catalogue.get(name)
-        text = counted(self._bound(named, self._values(named, params or {}, "sparql")))
-        found = self.query(text, timeout=timeout, prefixes=False)
+        found = self.query(counted(named.text), bindings=self._terms(self._values(named, params or {}, "sparql"), named),
+                           timeout=timeout, prefixes=False)
         assert isinstance(found, Table)
         return int(str(found.rows[0]["total"]))
 
     def document(self, name: str, params: Mapping[str, Any], *, media: str, timeout: float | None = None) -> Document:
         """A CONSTRUCT named query's triples, written in an RDF media type."""
         named = self.catalogue.get(name)
-        found = self.query(self._bound(named, self._values(named, params, "sparql")), timeout=timeout,
-                           prefixes=False, media=media, row_cap=ALL_ROWS if named.all_rows else None)
+        found = self.query(named.text, bindings=self._terms(self._values(named, params, "sparql"), named),
+                           timeout=timeout, prefixes=False, media=media, row_cap=ALL_ROWS if named.all_rows else None)
         assert isinstance(found, Document)
         return found
 
@@ -288,9 +289,11 @@ class StewardGraph:
         named = self.catalogue.get(name)
         return self._bound(named, self._values(named, params, "sparql"))
 
+    def _terms(self, values: Mapping[str, Any], named: NamedQuery) -> dict[str, Term | list[Term]]:
+        return sparql_bindings(named, values, self.ontology.vocabularies.event_types)
+
     def _bound(self, named: NamedQuery, values: Mapping[str, Any]) -> str:
-        terms = sparql_bindings(named, values, self.ontology.vocabularies.event_types)
-        return bind(named.text, check(named.text, self.guard, prefixes={}), terms)
+        return bind(named.text, check(named.text, self.guard, prefixes={}), self._terms(values, named))
 
     def update(self, sparql: str, *, token: str | None) -> None:
         """Run SPARQL Update, only with the configured token."""
@@ -341,7 +344,7 @@ class StewardGraph:
     def projection(self) -> Projection:
         from stewardgraph.projection import project
 
-        return project(list(ox.parse(self.store.dump("nquads"), format=ox.RdfFormat.N_QUADS)))
+        return project(ox.parse(self.store.dump("nquads"), format=ox.RdfFormat.N_QUADS))
 
     def sync_neo4j(self, progress: Callable[[str, int, int], None] | None = None) -> SyncReport:
         """Project the RDF graph into Neo4j; a full resync removes what the graph no longer has,

@@ -4,7 +4,8 @@ Every run has an id. Nodes it writes carry that id while it runs; nodes that car
 (or none) are then deleted, and the ids removed. Relationships are not marked: once the nodes
 are in place, every relationship between them is deleted and the projection's are created
 afresh (a CREATE costs far less than a MERGE plus two property writes per relationship). A run
-that was interrupted therefore leaves nothing the next run does not clean up in one pass. A
+that was interrupted therefore leaves nothing the next run does not clean up in one pass. Into
+an empty database, nodes are simply created, unmarked. A
 ``SyncState`` node records when the last run started and whether it finished, so the next run
 can say that it repaired an interrupted one.
 """
@@ -31,7 +32,7 @@ class SyncReport:
     repaired: bool  # the previous sync had been interrupted; this one cleaned up after it
 
 
-def sync(store: CypherStore, projection: Projection, *, batch: int = 2_000,
+def sync(store: CypherStore, projection: Projection, *, batch: int = 10_000,
          progress: Progress | None = None) -> SyncReport:
     """Make the database hold exactly the projection: constraints and indexes first, then nodes
     in UNWIND batches, then the relationships; whatever the projection lacks is removed."""
@@ -61,22 +62,29 @@ def sync(store: CypherStore, projection: Projection, *, batch: int = 2_000,
             # over millions of relationships would pass the server's memory limit for one.
             session.run(f"MATCH {match} CALL {change} IN TRANSACTIONS OF {CLEANUP_BATCH} ROWS", run=run).consume()
 
+        # Into an empty database, nodes are created outright: there is nothing to match, mark or remove.
+        fresh = session.run("MATCH (n:Resource) RETURN count(n) = 0 AS empty").single(strict=True)["empty"]
         groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
         for node in projection.nodes.values():
             groups[tuple(sorted(node.labels))].append({"uri": node.uri, "props": node.properties})
         remove = ":".join(ALL_LABELS)
         for labels, rows in sorted(groups.items()):
-            write(f"UNWIND $rows AS row MERGE (n:Resource {{uri: row.uri}}) "
-                  f"SET n = row.props, n._sync = $run REMOVE n:{remove} SET n:{':'.join(labels)}", rows, "nodes")
-        in_batches("(n:Resource) WHERE n._sync IS NULL OR n._sync <> $run", "(n) { DETACH DELETE n }")
-        in_batches("(:Resource)-[r]->(:Resource)", "(r) { DELETE r }")
+            if fresh:
+                write(f"UNWIND $rows AS row CREATE (n:{':'.join(labels)}) SET n = row.props", rows, "nodes")
+            else:
+                write(f"UNWIND $rows AS row MERGE (n:Resource {{uri: row.uri}}) "
+                      f"SET n = row.props, n._sync = $run REMOVE n:{remove} SET n:{':'.join(labels)}", rows, "nodes")
+        if not fresh:
+            in_batches("(n:Resource) WHERE n._sync IS NULL OR n._sync <> $run", "(n) { DETACH DELETE n }")
+            in_batches("(:Resource)-[r]->(:Resource)", "(r) { DELETE r }")
         by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for rel in projection.relationships:
             by_type[rel.type].append({"start": rel.start, "end": rel.end, "props": rel.properties})
         for kind, rows in sorted(by_type.items()):
             write(f"UNWIND $rows AS row MATCH (a:Resource {{uri: row.start}}) MATCH (b:Resource {{uri: row.end}}) "
                   f"CREATE (a)-[r:{kind}]->(b) SET r = row.props", rows, "relationships")
-        in_batches("(n:Resource)", "(n) { REMOVE n._sync }")
+        if not fresh:
+            in_batches("(n:Resource)", "(n) { REMOVE n._sync }")
         session.run(f"MATCH (s:{STATE_LABEL} {{id: 'neo4j-sync'}}) SET s.finished = datetime()").consume()
         found = counts(session)
     return SyncReport(found, bool(previous))

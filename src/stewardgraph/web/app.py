@@ -83,8 +83,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return _respond(request, exc.status_code, kind, str(exc.detail), exc.headers)
 
 
-def create_app(settings: Settings | None = None, *, graph: StewardGraph | None = None) -> FastAPI:
-    """Build the service. Give ``graph`` to serve an already open facade (tests do)."""
+def create_app(settings: Settings | None = None, *, graph: StewardGraph | None = None, warm: bool = True) -> FastAPI:
+    """Build the service. Give ``graph`` to serve an already open facade (tests do). With
+    ``warm``, the home page's figures are counted in a thread at start-up."""
     settings = settings or (graph.settings if graph else Settings())
 
     @asynccontextmanager
@@ -92,7 +93,8 @@ def create_app(settings: Settings | None = None, *, graph: StewardGraph | None =
         served = graph or StewardGraph(settings, store=open_store(settings, serving=True))
         app.state.graph = served
         app.state.neo4j_threads = anyio.CapacityLimiter(2 * settings.neo4j_concurrency)
-        threading.Thread(target=pages.warm, args=(served,), name="warm-up", daemon=True).start()
+        if warm:
+            threading.Thread(target=pages.warm, args=(served,), name="warm-up", daemon=True).start()
         try:
             yield
         finally:
