@@ -65,6 +65,18 @@ def test_every_kind_resolves(client: TestClient, path: str) -> None:
     assert client.get(path, headers={"Accept": "application/n-triples"}).status_code == 200
 
 
+def test_pages_without_a_label_are_titled_in_words(client: TestClient) -> None:
+    titles = {path: re.search(r"<h1>(.*?)</h1>", client.get(path, headers={"Accept": BROWSER}).text)[1]  # type: ignore[index]
+              for path in ("/id/stewardship/widget--acme--2015", "/id/membership/globex--widget-foundation--2020-07")}
+    assert titles == {"/id/stewardship/widget--acme--2015": "Acme Widgets (owner) for Widget, 2015 – 2020-06-15",
+                      "/id/membership/globex--widget-foundation--2020-07":
+                          "Globex: general member of Widget Foundation, 2020-07 – 2022-01-01"}
+    found = client.get("/sparql", params={"query": 'SELECT ?s WHERE { ?s dcterms:title "Acme gives Widget away" }'},
+                       headers={"Accept": "application/sparql-results+json"}).json()
+    source = found["results"]["bindings"][0]["s"]["value"].removeprefix("https://w3id.org/stewardgraph")
+    assert "<h1>Acme gives Widget away</h1>" in client.get(source, headers={"Accept": BROWSER}).text
+
+
 def test_unknown_entities_are_404(client: TestClient) -> None:
     assert client.get("/id/project/nothing").status_code == 404
     assert client.get("/id/planet/earth").json()["error"]["type"] == "NotFound"
@@ -141,7 +153,7 @@ def test_a_project_page_carries_its_neighbourhood_as_a_graph(client: TestClient)
     assert {n["label"]: n["kind"] for n in graph["nodes"]} == {
         "Widget": "project", "Acme Widgets": "organization", "Widget Foundation": "foundation"}
     assert {(e["source"].rsplit("/", 1)[1], e["label"]) for e in graph["edges"]} == {
-        ("acme", "owner 2015–2020"), ("widget-foundation", "host-foundation 2020–now")}
+        ("acme", "owner 2015–2020"), ("widget-foundation", "host foundation 2020–now")}
     assert "The links as a list" in page  # and readable without scripts
 
 
@@ -171,7 +183,7 @@ def _section(page: str, title: str) -> str:
 def test_a_foundation_page_gives_its_family_projects_members_and_board(client: TestClient) -> None:
     page = client.get("/id/organization/widget-foundation", headers={"Accept": BROWSER}).text
     assert _section(page, "Parent and child organizations") == "Parent and child organizations part of Umbrella Foundation"
-    assert "Widget host-foundation 2020-06-15 now" in _section(page, "Projects")
+    assert "Widget host foundation 2020-06-15 now" in _section(page, "Projects")
     members = _section(page, "Members")
     assert "Acme Corp premier board seat 2020-06-15 now" in members  # renamed from Acme Widgets in 2019
     assert "Globex general 2020-07 2022-01-01" in members

@@ -151,7 +151,7 @@ def _labels_in_words(build: RdfBuild, records: list[Located]) -> None:
         if isinstance(rec, Event):
             about = rec.old_name if rec.type == "renaming" else named(rec.project or rec.organization or rec.acquired,
                                                                         rec.date)
-            g.set((entity("event", rec.id), RDFS.label, Literal(f"{rec.type} of {about} ({rec.date})")))
+            g.set((entity("event", rec.id), RDFS.label, Literal(f"{rec.type.replace('-', ' ')} of {about} ({rec.date})")))
         elif isinstance(rec, Sponsorship):
             g.set((entity("sponsorship", rec.slug), RDFS.label, Literal(
                 f"{named(rec.sponsor, rec.listed)}: {rec.level} sponsor of {named(rec.recipient, rec.listed)} "
@@ -319,7 +319,7 @@ def _event(g: Graph, rec: Event, vocab: Vocabularies) -> URIRef:
         g.add((s, SG.location, Literal(rec.location)))
     if rec.description:
         g.add((s, DCTERMS.description, Literal(rec.description, lang="en")))
-    label = f"{rec.type} of {rec.project or rec.organization or rec.acquired} ({rec.date})"
+    label = f"{rec.type.replace('-', ' ')} of {rec.project or rec.organization or rec.acquired} ({rec.date})"
     g.add((s, RDFS.label, Literal(label)))
     return s
 

@@ -19,7 +19,7 @@ from stewardgraph.namespaces import ID, NS, PREFIXES
 from stewardgraph.service import StewardGraph
 from stewardgraph.store import Document, Table
 from stewardgraph.web import pages
-from stewardgraph.web.html import clip, compact, escape, link, local, page, table, when
+from stewardgraph.web.html import clip, compact, escape, link, local, page, spoken, table, when
 from stewardgraph.web.limits import Budget
 
 PER_PROPERTY = 25  # values of one property shown on a page; the RDF has them all
@@ -110,11 +110,13 @@ def render(graph: StewardGraph, iri: ox.NamedNode, kind: str, triples: Document,
     calls: dict[str, Call] = {"referrers": ("incoming", {"object": iri}, REFERRERS_CAP)}
     found = _fetch(graph, budget, calls | (_organization_calls(iri) if kind == "organization" else {}))
     referrers = found["referrers"]
-    terms = {p for p, _, _ in facts} | {o.value for _, o, _ in facts if isinstance(o, ox.NamedNode)}
+    terms = {iri.value} | {p for p, _, _ in facts} | {o.value for _, o, _ in facts if isinstance(o, ox.NamedNode)}
     terms |= {str(r[c]) for r in referrers.rows for c in ("p", "s") if c == "p" or r["label"] is None}
     labels = {str(r["term"]): str(r["label"]) for r in graph.run("page-labels", {"terms": sorted(terms), "day": day}).rows}
     budget.check()
-    title = next((o.value for p, o, _ in facts if p == LABEL), iri.value)
+    # its name; a stewardship or membership named in words; a source by its title
+    title = next((o.value for p, o, _ in facts if p == LABEL), None) or labels.get(iri.value) or next(
+        (o.value for p, o, _ in facts if p == PREFIXES["dcterms"] + "title"), iri.value)
     body = [f'<p class="muted">{escape(iri.value)} · {escape(kind)} · '
             f'<a href="{escape(local(iri.value))}?format=ttl">Turtle</a> · '
             f'<a href="{escape(local(iri.value))}?format=jsonld">JSON-LD</a></p>']
@@ -172,13 +174,13 @@ def _project(graph: StewardGraph, iri: ox.NamedNode, title: str, budget: Budget)
     out.append("<h2>Stewards</h2>")
     out.append(table(
         ["steward", "role", "since", "until", "sources"],
-        [[_ref(t["steward"]), escape(t["role"]), _when(t["since"]), _when(t["until"] or ""), _sources(t["sources"])]
+        [[_ref(t["steward"]), escape(spoken(t["role"])), _when(t["since"]), _when(t["until"] or ""), _sources(t["sources"])]
          for t in detail["timeline"]],
     ))
     out.append("<h2>Events</h2>")
     out.append(table(
         ["date", "event", "from", "to", "sources"],
-        [[_when(e["date"]), link(e["iri"], e["type"]), _ref(e["from"]), _ref(e["to"]), _sources(e["sources"])]
+        [[_when(e["date"]), link(e["iri"], spoken(e["type"])), _ref(e["from"]), _ref(e["to"]), _sources(e["sources"])]
          for e in detail["events"]],
     ))
     out.append(license_history(detail.get("licenses") or [], licenses))
@@ -236,8 +238,8 @@ def neighbourhood(iri: str, name: str, periods: list[dict[str, Any]], lineage: l
                                           "href": local(steward["iri"]), "kind": kind})
         when = f'{p["since"]} – {p["until"] or "now"}'
         years = f'{str(p["since"])[:4]}–{str(p["until"])[:4] if p["until"] else "now"}'  # short, to fit a line
-        edges.append({"source": steward["iri"], "target": iri, "label": f'{p["role"]} {years}'})
-        lines.append(f'{link(steward["iri"], steward["name"])} — {escape(p["role"])}, {escape(when)}')
+        edges.append({"source": steward["iri"], "target": iri, "label": f'{spoken(p["role"])} {years}'})
+        lines.append(f'{link(steward["iri"], steward["name"])} — {escape(spoken(p["role"]))}, {escape(when)}')
     for r in lineage:
         other = str(r["other"])
         if len(nodes) >= GRAPH_CAP:
@@ -286,7 +288,7 @@ def _organization(found: dict[str, Table], iri: ox.NamedNode) -> list[str]:
             out.append("<h2>Projects hosted, by year</h2>" + chart)
         out.append("<h2>Projects</h2>" + _capped(len(held), "foundation-projects", iri) + table(
             ["project", "role", "since", "until"],
-            [[link(str(r["p"]), str(r["project"])), escape(str(r["role"])), _when(r["since"]),
+            [[link(str(r["p"]), str(r["project"])), escape(spoken(r["role"])), _when(r["since"]),
               _when(r["until"] or "now")] for r in held[:LIST_CAP]]))
     members, board = found["members"].rows, found["board"].rows
     if members:
@@ -309,7 +311,7 @@ def _organization(found: dict[str, Table], iri: ox.NamedNode) -> list[str]:
     if events:
         out.append("<h2>Events</h2>" + _capped(int(str(counts["events"]))) + table(
             ["date", "event", "project or organization", "from", "to"],
-            [[_when(e["date"]), link(str(e["e"]), str(e["type"])),
+            [[_when(e["date"]), link(str(e["e"]), spoken(e["type"])),
               link(str(e["p"]), str(e["project"])) if e["p"] else
               (link(str(e["org"]), str(e["organization"])) if e["org"] else ""),
               link(str(e["from"]), str(e["from_name"])) if e["from"] else "",

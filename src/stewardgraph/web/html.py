@@ -84,3 +84,12 @@ def plural(count: int, noun: str) -> str:
     ('1 row', '1,200 rows')
     """
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def spoken(code: object) -> str:
+    """A code of our vocabularies (a role, an event type, a tier) as a reader says it.
+
+    >>> spoken("host-foundation"), spoken("end-user")
+    ('host foundation', 'end user')
+    """
+    return str(code).replace("-", " ")

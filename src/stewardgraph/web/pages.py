@@ -21,7 +21,7 @@ from stewardgraph import formats
 from stewardgraph.errors import NotAcceptable
 from stewardgraph.queries import NamedQuery
 from stewardgraph.service import StewardGraph
-from stewardgraph.web.html import escape, link, page, plural, table
+from stewardgraph.web.html import escape, link, page, plural, spoken, table
 
 Column = tuple[str, Callable[[dict[str, Any]], str]]
 EXPORT_LIMIT = 5000  # the most items a list gives at once (?limit=), and what its JSON and CSV links ask for
@@ -170,7 +170,7 @@ def home(graph: StewardGraph) -> str:
         "</ul>",
         '<h2>Recent events</h2><p class="muted"><a href="/events?sort=-date">all events, newest first</a></p>',
         table(["date", "event", "project or organization", "from", "to"], [
-            [escape(str(e["date"])), link(str(e["iri"]), str(e["type"])),
+            [escape(str(e["date"])), link(str(e["iri"]), spoken(e["type"])),
              entity(e["project"], "project") or entity(e["organization"], "organization"),
              entity(e["from"], "organization"), entity(e["to"], "organization")] for e in recent]),
     ]
@@ -262,12 +262,12 @@ def timeline(periods: list[dict[str, Any]], events: list[dict[str, Any]]) -> str
         rows.append(
             f'<li class="period role-{escape(str(p["role"]))}"><span class="who">{entity(p["steward"], "organization")}'
             f'{" <small>(" + escape(str(p["steward_now"])) + " today)</small>" if p.get("steward_now") else ""}'
-            f' <small>{escape(str(p["role"]))}</small></span><span class="track"><span class="bar" '
+            f' <small>{escape(spoken(p["role"]))}</small></span><span class="track"><span class="bar" '
             f'style="margin-left:{left:.2f}%;width:{width:.2f}%" title="{escape(str(p["since"]))} to {until}"></span></span>'
             f'<span class="when">{escape(str(p["since"]))} – {until}</span></li>')
     rows.extend(_stage_rows(events, first, span))
     steps = "".join(
-        f'<li><time>{escape(str(e["date"]))}</time> {link(str(e["iri"]), str(e["type"]))}'
+        f'<li><time>{escape(str(e["date"]))}</time> {link(str(e["iri"]), spoken(e["type"]))}'
         f'{" from " + entity(e["from"], "organization") if e.get("from") else ""}'
         f'{" to " + entity(e["to"], "organization") if e.get("to") else ""}</li>' for e in events)
     # Year ticks placed like the bars, in percent of the track; at a round step, six at most, to fit a phone.

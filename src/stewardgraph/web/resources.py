@@ -21,7 +21,7 @@ from stewardgraph.service import StewardGraph
 from stewardgraph.records import PartialDate, ProjectStatus
 from stewardgraph.web import pages
 from stewardgraph.web.deps import Graph
-from stewardgraph.web.html import escape, local
+from stewardgraph.web.html import escape, local, spoken
 
 router = APIRouter(tags=["Resources"])
 Limit = Annotated[int, Query(ge=1, le=pages.EXPORT_LIMIT, description="Items per page")]
@@ -121,7 +121,7 @@ async def list_projects(
         ("project", lambda p: pages.entity(p, "project"), lambda p: p["name"]),
         ("status", lambda p: escape(str(p["status"] or "")), lambda p: p["status"]),
         ("licenses", lambda p: escape(", ".join(p["licenses"])), lambda p: " ".join(p["licenses"])),
-        ("stewards now", lambda p: ", ".join(pages.entity(s, "organization") + f' <small>{escape(str(s["role"]))}</small>'
+        ("stewards now", lambda p: ", ".join(pages.entity(s, "organization") + f' <small>{escape(spoken(s["role"]))}</small>'
                                              for s in p["stewards"]),
          lambda p: "; ".join(f'{s["name"]} ({s["role"]})' for s in p["stewards"])),
         ("hosted since", lambda p: escape(_hosted_since(p)), _hosted_since),
@@ -220,7 +220,7 @@ async def list_events(
         sorts={"date": "date"}, sort=order)
     return answer(request, paginate(request, page, limit, offset), format, "Events", [
         ("date", lambda e: escape(str(e["date"])), lambda e: e["date"]),
-        ("event", lambda e: f'<a href="/id/event/{escape(e["id"])}">{escape(str(e["type"]))}</a>', lambda e: e["type"]),
+        ("event", lambda e: f'<a href="/id/event/{escape(e["id"])}">{escape(spoken(e["type"]))}</a>', lambda e: e["type"]),
         ("project or organization", lambda e: pages.entity(e["project"], "project") or pages.entity(e["organization"], "organization"),
          lambda e: _name(e["project"]) or _name(e["organization"])),
         ("from", lambda e: pages.entity(e["from"], "organization"), lambda e: _name(e["from"])),
@@ -275,7 +275,8 @@ def _facets(counted: entities.Facets | None, titles: list[tuple[str, str]]) -> l
     """The facets that have values, in the order of ``titles`` (parameter, heading)."""
     if counted is None:
         return []
-    return [pages.Facet(parameter, title, [{**v, "label": _LABELS.get(parameter, {}).get(v["value"], v["label"])}
+    return [pages.Facet(parameter, title, [{**v, "label": _LABELS.get(parameter, {}).get(
+                v["value"], spoken(v["label"]) if parameter == "type" else v["label"])}
                                            for v in counted.values[parameter]])
             for parameter, title in titles if counted.values.get(parameter)]
 
