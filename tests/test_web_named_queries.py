@@ -110,3 +110,20 @@ def test_a_form_with_blank_optional_fields_and_one_without_parameters_run(client
     tree = client.get("/queries/foundation-tree", params={"run": "1"}, headers=browser)
     assert tree.status_code == 200 and "Widget Foundation" in tree.text
     assert "Widget Foundation" not in client.get("/queries/foundation-tree", headers=browser).text  # the form alone
+
+
+def test_a_result_page_names_our_entities_and_says_its_columns_in_words(client: TestClient,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    browser = {"Accept": "text/html"}
+    page = client.get("/queries/steward-at", params={"project": "Widget", "date": "2016"}, headers=browser).text
+    assert '<a href="/id/organization/acme">Acme Corp</a>' in page  # the organization column, by its name
+    history = client.get("/queries/project-history", params={"project": "Widget"}, headers=browser).text
+    assert "<th>event type</th>" in history and 'title="https://example.org/widget">example.org</a>' in history
+    form = client.get("/queries/foundation-projects", headers=browser).text
+    assert '<select id="p-include_sub" name="include_sub"><option value="true" selected>yes</option>' in form
+    assert '<label for="p-include_sub">include sub</label>' in form
+    from stewardgraph.web import pages
+
+    monkeypatch.setattr(pages, "HTML_ROWS", 1)
+    capped = client.get("/queries/foundation-members", params={"foundation": "WF"}, headers=browser).text
+    assert "This page shows 1 of the 2 rows; JSON and CSV give them all." in capped and "Globex" not in capped

@@ -87,9 +87,10 @@ def plural(count: int, noun: str) -> str:
 
 
 def spoken(code: object) -> str:
-    """A code of our vocabularies (a role, an event type, a tier) as a reader says it.
+    """A code of our vocabularies (a role, an event type, a tier) or a column name as a reader
+    says it.
 
-    >>> spoken("host-foundation"), spoken("end-user")
-    ('host foundation', 'end user')
+    >>> spoken("host-foundation"), spoken("end-user"), spoken("event_type")
+    ('host foundation', 'end user', 'event type')
     """
-    return str(code).replace("-", " ")
+    return str(code).replace("-", " ").replace("_", " ")

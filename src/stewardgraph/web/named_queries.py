@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from stewardgraph import formats
 from stewardgraph.errors import ParameterError, StewardGraphError
+from stewardgraph.namespaces import ID
 from stewardgraph.queries import NamedQuery
 from stewardgraph.web import pages
 from stewardgraph.web.deps import TRUNCATED, Graph, seconds
@@ -108,11 +109,18 @@ async def _form(request: Request, graph: Any, named: NamedQuery) -> HTMLResponse
     on the page, above the form that keeps what was typed, with the status it has in the API."""
     # a field left blank means its default; the Run button (run=1) runs a query that has no parameters
     values = {k: v for k, v in request.query_params.items() if k not in RESERVED | {"run"} and v != ""}
-    result, error, status, sparql = None, None, 200, None
+    result, error, status, sparql, labels = None, None, 200, None, {}
     if values or "run" in request.query_params:
         try:
             result = await run_in_threadpool(lambda: graph.run(named.name, values))
             sparql = graph.bound_text(named.name, values)
+            labels = await run_in_threadpool(_labels, graph, result.rows[:pages.HTML_ROWS])
         except StewardGraphError as exc:
             error, status = exc.message, exc.status
-    return HTMLResponse(pages.query_page(request, named, values, result, error, sparql), status_code=status)
+    return HTMLResponse(pages.query_page(request, named, values, result, error, sparql, labels), status_code=status)
+
+
+def _labels(graph: Any, rows: list[dict[str, Any]]) -> dict[str, str]:
+    """The names of the entities of ours that a result gives as IRIs, to name its links."""
+    ours = sorted({str(v) for row in rows for v in row.values() if str(v).startswith(ID)})
+    return {str(r["term"]): str(r["label"]) for r in graph.run("page-labels", {"terms": ours}).rows} if ours else {}

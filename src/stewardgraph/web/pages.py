@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
@@ -188,13 +188,15 @@ def catalogue(queries: Sequence[NamedQuery]) -> str:
 
 
 _INPUT = {"date": "text", "boolean": "checkbox"}
+HTML_ROWS = 500  # rows of a query result a page shows
 _SUGGEST = {"project": "project", "organization": "organization", "foundation": "organization"}
 
 
 def query_page(request: Request, named: NamedQuery, values: dict[str, str], result: Any | None,
-               error: str | None, sparql: str | None = None) -> str:
-    """A named query as a form with typed inputs, and its result as a table, with links to the
-    same result as JSON and CSV, and to its SPARQL (parameters bound) in the editor."""
+               error: str | None, sparql: str | None = None, labels: dict[str, str] | None = None) -> str:
+    """A named query as a form with typed inputs, and its result as a table (our entities named
+    by ``labels``; at most HTML_ROWS rows), with links to the same result as JSON and CSV, and to
+    its SPARQL (parameters bound) in the editor."""
     fields = []
     for p in named.params:
         value = values.get(p.name, "")
@@ -202,14 +204,16 @@ def query_page(request: Request, named: NamedQuery, values: dict[str, str], resu
         extra = ' pattern="\\d{4}(-\\d{2}(-\\d{2})?)?" placeholder="YYYY, YYYY-MM or YYYY-MM-DD"' if p.type == "date" else ""
         if p.type in _SUGGEST:
             extra = f' data-suggest="fill" data-kind="{_SUGGEST[p.type]}" autocomplete="off"'
-        if kind == "checkbox":
-            checked = " checked" if (value or str(p.default)).lower() in ("true", "1", "yes") else ""
-            control = f'<input type="hidden" name="{escape(p.name)}" value="false"><input id="p-{escape(p.name)}" type="checkbox" name="{escape(p.name)}" value="true"{checked}>'
+        if kind == "checkbox":  # a choice, so that the URL says it once
+            yes = (value or str(p.default)).lower() in ("true", "1", "yes")
+            options = "".join(f'<option value="{v}"{" selected" if (v == "true") == yes else ""}>{w}</option>'
+                              for v, w in (("true", "yes"), ("false", "no")))
+            control = f'<select id="p-{escape(p.name)}" name="{escape(p.name)}">{options}</select>'
         else:
             required = " required" if p.required else ""
             control = (f'<input id="p-{escape(p.name)}" name="{escape(p.name)}" type="text" value="{escape(value)}"'
                        f'{extra}{required}>')
-        fields.append(f'<div class="field"><label for="p-{escape(p.name)}">{escape(p.name)}</label>{control}'
+        fields.append(f'<div class="field"><label for="p-{escape(p.name)}">{escape(spoken(p.name))}</label>{control}'
                       f'<small>{escape(p.description or "")}</small></div>')
     body = [f"<p>{escape(named.description or '')}</p>",
             f'<form class="query" method="get" action="/queries/{escape(named.name)}">{"".join(fields)}'
@@ -223,18 +227,24 @@ def query_page(request: Request, named: NamedQuery, values: dict[str, str], resu
             f'<a href="/queries/{escape(named.name)}.json?{escape(query)}">JSON</a> · '
             f'<a href="/queries/{escape(named.name)}.csv?{escape(query)}">CSV</a>'
             + (f' · <a href="/sparql?{escape(urlencode({"query": sparql}))}">SPARQL</a>' if sparql else "") + "</p>")
-        body.append(table(result.columns, [[_cell(row.get(c)) for c in result.columns] for row in result.rows]))
+        if len(result.rows) > HTML_ROWS:
+            body.append(f'<p class="muted">This page shows {HTML_ROWS:,} of the {len(result.rows):,} rows; '
+                        "JSON and CSV give them all.</p>")
+        names = labels or {}
+        body.append(table([spoken(c) for c in result.columns],
+                          [[_cell(row.get(c), names) for c in result.columns] for row in result.rows[:HTML_ROWS]]))
     return page(named.title, "".join(body))
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, labels: dict[str, str]) -> str:
+    """A value of a result: our entities linked by name, web addresses by their site (the whole
+    address as the tooltip), several of them apart."""
     text = "" if value is None else str(value)
     if text.startswith("https://w3id.org/stewardgraph/id/"):
-        return link(text, text.rsplit("/", 1)[-1])
-    if text.startswith(("https://", "http://")) and " " not in text:
-        return link(text, text)
+        return link(text, labels.get(text) or text.rsplit("/", 1)[-1])
     if text.startswith(("https://", "http://")):
-        return " ".join(link(u, u) for u in text.split())
+        return " · ".join(f'<a href="{escape(u)}" title="{escape(u)}">{escape(urlsplit(u).netloc or u)}</a>'
+                          for u in text.split())
     return escape(text)
 
 
