@@ -322,3 +322,12 @@ def test_events_and_sponsorships_are_labelled_with_names_as_they_were(loaded: St
     assert labels["widget-created"] == "creation of Widget (2015)"
     assert labels["acme-renamed"] == "renaming of Acme Widgets (2019-05-01)"
     assert "Acme Corp: Diamond sponsor of Widget Foundation (2024-09-26)" in labels.values()
+
+
+def test_a_license_of_our_own_is_named_so_that_its_page_resolves(graph: StewardGraph, write_yaml) -> None:  # type: ignore[no-untyped-def]
+    import pyoxigraph as ox
+
+    graph.build(write_yaml(orgs=ORGS, facts=PROJECT.replace("license: Apache-2.0", "license: [LicenseRef-Acme, MIT]")))
+    ours = ox.NamedNode("https://w3id.org/stewardgraph/id/license/LicenseRef-Acme")
+    described = graph.document("describe", {"subject": ours}, media="application/n-triples")
+    assert '"LicenseRef-Acme"' in described.data.decode() and described.count > 0

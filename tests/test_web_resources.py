@@ -359,3 +359,15 @@ def test_paging_shows_the_total_and_keeps_filters_and_sort(client: TestClient) -
     paged = client.get("/events", params={"sort": "-date", "limit": 3, "offset": 3}).json()
     assert paged["total"] == 8 and [e["id"] for e in paged["items"]] == ["widget-donated", "widget-foundation-formed", "acme-renamed"]
     assert "sort=-date" in paged["next"] and "offset=6" in paged["next"]
+
+
+def test_no_dead_ends_past_the_end_or_without_a_query(client: TestClient) -> None:
+    past = client.get("/projects", params={"offset": 40, "limit": 2}, headers=HTML).text
+    assert "none of 4: past the end" in past
+    moves = _links(past)
+    assert moves["first page"] == "/projects?limit=2" and "offset=2" in moves["last page"]
+    assert "3–4 of 4" in client.get(moves["last page"], headers=HTML).text
+    assert "nothing matches" in client.get("/search", params={"q": "zzzz"}, headers=HTML).text
+    box = client.get("/search", headers=HTML)  # the error pages' "search" link
+    assert box.status_code == 200 and 'name="q"' in box.text
+    assert client.get("/search").json()["error"]["parameter"] == "q"  # the API still says what is missing

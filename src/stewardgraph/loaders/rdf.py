@@ -72,6 +72,14 @@ def license_iri(spdx_id: str) -> URIRef:
     return SPDX[spdx_id]
 
 
+def _license(g: Graph, spdx_id: str) -> URIRef:
+    """A license's IRI; one of ours (a LicenseRef-) is named, so that its page has something to say."""
+    iri = license_iri(spdx_id)
+    if spdx_id.startswith("LicenseRef-"):
+        g.add((iri, RDFS.label, Literal(spdx_id)))
+    return iri
+
+
 def file_graph(path: Path) -> URIRef:
     return GRAPH[f"curated/{path.stem}"]
 
@@ -208,7 +216,7 @@ def _emit(g: Graph, rec: Record, vocab: Vocabularies) -> URIRef:
         if rec.repository:
             g.add((s, SCHEMA.codeRepository, URIRef(rec.repository)))
         for spdx_id in rec.license or []:
-            g.add((s, SG.license, license_iri(spdx_id)))
+            g.add((s, SG.license, _license(g, spdx_id)))
         _date(g, s, SG.created, rec.created)
         if rec.status:
             g.add((s, SG.status, Literal(rec.status)))
@@ -310,9 +318,9 @@ def _event(g: Graph, rec: Event, vocab: Vocabularies) -> URIRef:
     for merged in rec.merged:
         g.add((s, SG.mergedOrganization, entity("organization", merged)))
     for spdx_id in rec.old_license or []:
-        g.add((s, SG.oldLicense, license_iri(spdx_id)))
+        g.add((s, SG.oldLicense, _license(g, spdx_id)))
     for spdx_id in rec.new_license or []:
-        g.add((s, SG.newLicense, license_iri(spdx_id)))
+        g.add((s, SG.newLicense, _license(g, spdx_id)))
     if rec.type == "fork" and rec.project and rec.forked_from:
         g.add((entity("project", rec.project), SG.forkOf, entity("project", rec.forked_from)))
     if rec.location:

@@ -59,9 +59,14 @@ def list_page(request: Request, title: str, found: dict[str, Any], columns: Sequ
     removable) and column headers that sort."""
     listing = listing or Listing()
     items, total, limit, offset = found["items"], found["total"], found["limit"], found["offset"]
-    shown = f"{offset + 1:,}–{offset + len(items):,} of {total:,}" if items else f"none of {total:,}"
+    shown = (f"{offset + 1:,}–{offset + len(items):,} of {total:,}" if items
+             else f"none of {total:,}: past the end" if total else "nothing matches")
     moves = []
-    if offset > 0:
+    if not items and total:  # past the end: back to where there are rows
+        last = (total - 1) // limit * limit
+        moves.append(f'<a href="{escape(_here(request.url.remove_query_params(["offset"])))}">first page</a>')
+        moves.append(f'<a href="{escape(_here(request.url.include_query_params(offset=last)))}">last page</a>')
+    elif offset > 0:
         moves.append(f'<a rel="prev" href="{escape(_here(request.url.include_query_params(offset=max(0, offset - limit))))}">previous</a>')
     if found.get("next"):
         moves.append(f'<a rel="next" href="{escape(_here(request.url.include_query_params(offset=offset + limit)))}">next</a>')

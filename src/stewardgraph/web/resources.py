@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from stewardgraph import entities
 import pyoxigraph as ox
@@ -21,7 +21,7 @@ from stewardgraph.service import StewardGraph
 from stewardgraph.records import PartialDate, ProjectStatus
 from stewardgraph.web import pages
 from stewardgraph.web.deps import Graph
-from stewardgraph.web.html import escape, local, spoken
+from stewardgraph.web.html import escape, local, page, spoken
 
 router = APIRouter(tags=["Resources"])
 Limit = Annotated[int, Query(ge=1, le=pages.EXPORT_LIMIT, description="Items per page")]
@@ -234,13 +234,20 @@ async def list_events(
 async def search(
     request: Request,
     graph: Graph,
-    q: Annotated[str, Query(min_length=1, description="Text to find in names and aliases", examples=["torch"])],
+    q: Annotated[str | None, Query(min_length=1, description="Text to find in names and aliases (required, "
+                                                              "but a browser without it gets the search box)",
+                                   examples=["torch"])] = None,
     limit: Limit = 50,
     offset: Offset = 0,
     format: Format = None,
 ) -> Any:
-    page = await run_in_threadpool(lambda: entities.search(graph, q, limit=limit, offset=offset))
-    found = paginate(request, page, limit, offset)
+    if q is None:
+        if format is None and pages.wants_html(request):
+            return HTMLResponse(page("Search", pages.search_box(autofocus=True)))
+        raise ParameterError("q", "Field required: the text to find")
+    text = q
+    found = paginate(request, await run_in_threadpool(lambda: entities.search(graph, text, limit=limit, offset=offset)),
+                     limit, offset)
     return answer(request, found, format, f"Search: {q}", [
         ("name", lambda i: pages.entity(i), lambda i: i["name"]),
         ("kind", lambda i: escape(str(i["kind"])), lambda i: i["kind"]),
