@@ -63,7 +63,7 @@ async def editor_answer(graph: StewardGraph, query: str, timeout: str | None, de
         triples = list(ox.parse(result.data, format=ox.RdfFormat.N_TRIPLES))
         known = await run_in_threadpool(_labels, graph, triples)
         download = f"/sparql?query={quote(query, safe='')}&format=turtle"
-        shown = (f'<p>{len(triples):,} triples · <a href="{escape(download)}" download="result.ttl">download as '
+        shown = (f'<p>{plural(len(triples), "triple")} · <a href="{escape(download)}" download="result.ttl">download as '
                  f"Turtle</a></p>{note}{figure(triples, known) if triples else ''}")
         return HTMLResponse(editor_page(query, result=shown, assets=_GRAPH_ASSETS), headers=headers)
     document = json.loads(result.data)
@@ -132,8 +132,8 @@ def figure(triples: Sequence[ox.Triple], known: dict[str, str] | None = None) ->
     rows = [[_term(t.subject), _term(t.predicate), _term(t.object)] for t in triples]
     return (
         f'<figure class="graph" data-graph="{_attribute(data)}">'
-        f"<figcaption>The result as a graph: {nodes:,} nodes and {edges:,} edges.{cut}</figcaption>"
-        f"<details><summary>The {len(triples):,} triples as a table</summary>"
+        f"<figcaption>The result as a graph: {plural(nodes, 'node')} and {plural(edges, 'edge')}.{cut}</figcaption>"
+        f"<details><summary>The {plural(len(triples), 'triple')} as a table</summary>"
         f'{table(["subject", "predicate", "object"], rows)}</details></figure>'
     )
 

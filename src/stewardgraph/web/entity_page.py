@@ -19,7 +19,7 @@ from stewardgraph.namespaces import ID, NS, PREFIXES
 from stewardgraph.service import StewardGraph
 from stewardgraph.store import Document, Table
 from stewardgraph.web import pages
-from stewardgraph.web.html import clip, compact, escape, link, local, page, spoken, table, when
+from stewardgraph.web.html import clip, compact, escape, link, local, page, plural, spoken, table, when
 from stewardgraph.web.limits import Budget
 
 PER_PROPERTY = 25  # values of one property shown on a page; the RDF has them all
@@ -253,8 +253,8 @@ def neighbourhood(iri: str, name: str, periods: list[dict[str, Any]], lineage: l
         return '<p class="muted">No stewards or forks are recorded.</p>'
     data = json.dumps({"nodes": list(nodes.values()), "edges": edges}, ensure_ascii=False)
     return (f'<figure class="graph" data-graph="{escape(data)}">'
-            f"<figcaption>{len(nodes)} nodes and {len(edges)} links: who held {escape(name)}, "
-            f"and in what role; forks point at their origin.</figcaption>"
+            f"<figcaption>{plural(len(nodes), 'node')} and {plural(len(edges), 'link')}: who held {escape(name)}, "
+            f"and in what role{'; forks point at their origin' if lineage else ''}.</figcaption>"
             f'<details><summary>The links as a list</summary><ul>{"".join(f"<li>{x}</li>" for x in lines)}</ul>'
             "</details></figure>")
 
@@ -407,4 +407,4 @@ def _ref(item: dict[str, Any] | None) -> str:
 
 
 def _sources(items: list[dict[str, Any]]) -> str:
-    return " ".join(link(str(s["url"]), str(s["title"] or s["url"])) for s in items)
+    return " · ".join(link(str(s["url"]), str(s["title"] or s["url"])) for s in items)

@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from html import escape
+import html
+import re
 
 from stewardgraph.namespaces import compact as compact
 from stewardgraph.vocab import BASE
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def escape(text: str, quote: bool = True) -> str:
+    r"""Text for HTML: markup escaped, and control characters (which HTML does not allow) dropped.
+
+    >>> escape('<a href="x">\x00</a>')
+    '&lt;a href=&quot;x&quot;&gt;&lt;/a&gt;'
+    """
+    return html.escape(_CONTROL.sub("", text), quote)
+
 
 def page(title: str, body: str, *, assets: Sequence[str] = ()) -> str:
     """A whole page: the menu, the title, the body, and the service's own style and script.

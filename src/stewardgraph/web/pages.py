@@ -279,7 +279,8 @@ def timeline(periods: list[dict[str, Any]], events: list[dict[str, Any]]) -> str
             f'{" <small>(" + escape(str(p["steward_now"])) + " today)</small>" if p.get("steward_now") else ""}'
             f' <small>{escape(spoken(p["role"]))}</small></span><span class="track"><span class="bar" '
             f'style="margin-left:{left:.2f}%;width:{width:.2f}%" title="{escape(str(p["since"]))} to {until}"></span></span>'
-            f'<span class="when">{escape(str(p["since"]))} – {until}</span></li>')
+            f'<span class="when"><time>{escape(str(p["since"]))}</time> – '
+            f'{f"<time>{until}</time>" if p["until"] else until}</span></li>')
     rows.extend(_stage_rows(events, first, span))
     steps = "".join(
         f'<li><time>{escape(str(e["date"]))}</time> {link(str(e["iri"]), spoken(e["type"]))}'
@@ -311,7 +312,7 @@ def _stage_rows(events: list[dict[str, Any]], first: float, span: float) -> list
         rows.append(
             f'<li class="period stage"><span class="who">stage: {escape(stage)}{at}</span><span class="track">'
             f'<span class="bar" style="margin-left:{left:.2f}%;width:{max(right - left, 0.8):.2f}%"></span></span>'
-            f'<span class="when">{escape(since)} – {escape(until) if until else "now"}</span></li>')
+            f'<span class="when"><time>{escape(since)}</time> – {f"<time>{escape(until)}</time>" if until else "now"}</span></li>')
     return rows
 
 

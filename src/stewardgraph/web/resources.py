@@ -124,7 +124,7 @@ async def list_projects(
         ("stewards now", lambda p: ", ".join(pages.entity(s, "organization") + f' <small>{escape(spoken(s["role"]))}</small>'
                                              for s in p["stewards"]),
          lambda p: "; ".join(f'{s["name"]} ({s["role"]})' for s in p["stewards"])),
-        ("hosted since", lambda p: escape(_hosted_since(p)), _hosted_since),
+        ("hosted since", lambda p: f"<time>{escape(_hosted_since(p))}</time>" if _hosted_since(p) else "", _hosted_since),
     ], listing=listing, with_facets=facets)
 
 
@@ -219,13 +219,13 @@ async def list_events(
                           "foundation": _shown(counted, "foundation", foundation, party)}),
         sorts={"date": "date"}, sort=order)
     return answer(request, paginate(request, page, limit, offset), format, "Events", [
-        ("date", lambda e: escape(str(e["date"])), lambda e: e["date"]),
+        ("date", lambda e: f'<time>{escape(str(e["date"]))}</time>', lambda e: e["date"]),
         ("event", lambda e: f'<a href="/id/event/{escape(e["id"])}">{escape(spoken(e["type"]))}</a>', lambda e: e["type"]),
         ("project or organization", lambda e: pages.entity(e["project"], "project") or pages.entity(e["organization"], "organization"),
          lambda e: _name(e["project"]) or _name(e["organization"])),
         ("from", lambda e: pages.entity(e["from"], "organization"), lambda e: _name(e["from"])),
         ("to", lambda e: pages.entity(e["to"], "organization"), lambda e: _name(e["to"])),
-        ("sources", lambda e: " ".join(f'<a href="{escape(str(s["url"]))}">{escape(str(s["title"] or s["publisher"] or s["url"]))}</a>'
+        ("sources", lambda e: " · ".join(f'<a href="{escape(str(s["url"]))}">{escape(str(s["title"] or s["publisher"] or s["url"]))}</a>'
                                        for s in e["sources"]), lambda e: " ".join(str(s["url"]) for s in e["sources"])),
     ], listing=listing, with_facets=facets)
 
