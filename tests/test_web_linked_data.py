@@ -36,6 +36,12 @@ def test_jsonld_with_a_published_context(client: TestClient) -> None:
     assert from_jsonld == {str(t) for t in ox.parse(turtle, format=ox.RdfFormat.TURTLE)}
 
 
+def test_plain_json_gets_json_ld(client: TestClient) -> None:
+    response = client.get("/id/project/widget", headers={"Accept": "application/json"})
+    assert response.headers["content-type"].startswith("application/ld+json")
+    assert "@context" in response.json()
+
+
 def test_html_page_for_browsers(client: TestClient) -> None:
     page = client.get("/id/project/widget", headers={"Accept": BROWSER})
     assert page.headers["content-type"].startswith("text/html")

@@ -39,7 +39,7 @@ CONTEXT: dict[str, Any] = {
 # The stable address of the context, like the entity IRIs under w3id.org; every server serves a copy
 # at /context.jsonld (linked from each document's Link header).
 CONTEXT_URL = BASE + "context.jsonld"
-_PAGE_TYPES = ["text/html", *formats.offered("rdf")]
+_PAGE_TYPES = ["text/html", *formats.offered("rdf"), "application/json"]  # plain JSON gets JSON-LD
 
 
 @router.get("/", include_in_schema=False)
@@ -76,6 +76,8 @@ async def resolve(
     elif (media := "text/html" if format.strip().lower() == "html" else formats.from_hint(format, "rdf") or "") == "":
         raise ParameterError("format", f"'{format[:40]}' is not html or an RDF format "
                                        f"({', '.join(f.aliases[0] for f in formats.FORMATS if f.kind == 'rdf')})")
+    if media == "application/json":
+        media = "application/ld+json"
     ask = NTRIPLES if media in ("text/html", "application/ld+json") else media
     found = await run_in_threadpool(lambda: graph.document("describe", {"subject": iri}, media=ask))
     if found.count == 0:
