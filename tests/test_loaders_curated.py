@@ -331,3 +331,15 @@ def test_a_license_of_our_own_is_named_so_that_its_page_resolves(graph: StewardG
     ours = ox.NamedNode("https://w3id.org/stewardgraph/id/license/LicenseRef-Acme")
     described = graph.document("describe", {"subject": ours}, media="application/n-triples")
     assert '"LicenseRef-Acme"' in described.data.decode() and described.count > 0
+
+
+def test_a_fiscal_sponsor_hosts_its_projects_in_the_lists(graph: StewardGraph, write_yaml) -> None:  # type: ignore[no-untyped-def]
+    from stewardgraph import entities
+
+    text = PROJECT + """stewardships:
+  - {project: widget, steward: wf, role: fiscal-sponsor, start: 2019, sources: [https://example.org/w]}
+"""
+    graph.build(write_yaml(orgs=ORGS, facts=text))
+    wf = graph.resolve("foundation", "wf")
+    assert [p["id"] for p in entities.projects(graph, foundation=wf).items] == ["widget"]
+    assert {v["value"]: v["count"] for v in entities.project_facets(graph).values["foundation"]} == {"wf": 1}

@@ -130,7 +130,7 @@ async def list_projects(
 
 def _hosted_since(project: dict[str, Any]) -> str:
     """When the project's current hosting by a foundation began (the earliest, if two host it)."""
-    return min((str(s["since"]) for s in project["stewards"] if s["role"] == "host-foundation"), default="")
+    return min((str(s["since"]) for s in project["stewards"] if s["role"] in ("host-foundation", "fiscal-sponsor")), default="")
 
 
 @router.get("/projects/{id}", summary="A project with its stewardship timeline, events and sources")
