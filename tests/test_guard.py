@@ -152,6 +152,7 @@ def test_size_limit() -> None:
         ("SELEC ?x WHERE {}", 1, 1, "unexpected 'SELEC'"),
         ("SELECT ?x WHERE { ?x ?y ?z ] }", 1, 28, "unexpected ']'"),
         ("", 1, 1, "the text holds no query"),
+        ("SELECT ?s WHERE {\n  ?s a foo:Bar }", 2, 8, "is not declared: add PREFIX foo: <...>"),
     ],
 )
 def test_syntax_errors_point_at_the_line_and_column(text: str, line: int, column: int, message: str) -> None:

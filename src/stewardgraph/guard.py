@@ -186,6 +186,10 @@ def _check(text: str, guard: Guard, kind: Kind, prefixes: tuple[tuple[str, str],
             iri = _first(node, "iri_reference")
             if iri is not None:
                 declared[_text(name, source).rstrip(":") if name else ""] = _iri(iri, source)
+        if node.type == "prefixed_name" and (prefix := _text(node, source).partition(":")[0]) not in declared:
+            line, column = _position(source, node.start_byte)
+            raise QuerySyntaxError(f"the prefix '{prefix}:' at line {line}, column {column} is not declared: "
+                                   f"add PREFIX {prefix}: <...>", line=line, column=column)
         if node.type in _QUERIES or node.type in _UPDATES:
             forms.append(node.type)
         if node.type == "service_graph_pattern":

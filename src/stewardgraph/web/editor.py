@@ -84,7 +84,7 @@ def editor_page(query: str = EXAMPLE, *, result: str = "", error: StewardGraphEr
         line, column = getattr(error, "line", None), getattr(error, "column", None)
         if line:
             where = f' data-error-line="{int(line)}"' + (f' data-error-column="{int(column)}"' if column else "")
-        at = f" (line {line}, column {column})" if line else ""
+        at = f" (line {line}, column {column})" if line and f"line {line}" not in error.message else ""
         problem = f'<p class="error" role="alert">{escape(error.message)}{escape(at)}</p>'
     examples = "".join(
         f'<li><a href="/sparql?query={escape(quote(text, safe=""))}">{escape(name)}</a></li>'
