@@ -383,3 +383,12 @@ def test_graph_data_of_blank_nodes_and_a_small_cap() -> None:
     assert [(n["id"], n["label"], n["kind"]) for n in data["nodes"]] == [
         (ID + "project/widget", "project/widget", "project"), ("_:b1", "_:b1", "other")]
     assert data["edges"] == [{"source": ID + "project/widget", "target": "_:b1", "label": "dcterms:relation"}]
+
+
+def test_select_results_name_iris_in_words(client: TestClient) -> None:
+    query = "SELECT ?p ?l WHERE { ?p sg:license ?l } ORDER BY ?p"
+    page = client.get("/sparql", params={"query": query}, headers=HTML).text
+    assert 'title="https://w3id.org/stewardgraph/id/project/widget">Widget</a>' in page  # ours, by label
+    assert 'title="http://spdx.org/licenses/Apache-2.0">Apache-2.0</a>' in page  # a licence by its SPDX id
+    members = client.get("/sparql", params={"query": "SELECT ?m WHERE { ?m sg:tier ?t }"}, headers=HTML).text
+    assert ">Globex: general member of Widget Foundation, 2020-07 – 2022-01-01</a>" in members

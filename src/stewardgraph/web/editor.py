@@ -24,6 +24,7 @@ from stewardgraph.store import Document
 from stewardgraph.store.engine import NTRIPLES
 from stewardgraph.vocab import TERMS
 from stewardgraph.web.deps import TRUNCATED, seconds
+from stewardgraph.web.entity_page import words
 from stewardgraph.web.html import clip, compact, escape, link, local, page, plural, table
 
 # The example on the query page and in the API docs (a file, so that SPARQL lives in queries/).
@@ -33,6 +34,7 @@ _CM = "/static/vendor/codemirror"
 _EDITOR_ASSETS = (f"{_CM}/codemirror.css", f"{_CM}/show-hint.css", f"{_CM}/codemirror.js", f"{_CM}/sparql.js",
                   f"{_CM}/show-hint.js", f"{_CM}/matchbrackets.js", "/static/editor.js")
 _GRAPH_ASSETS = ("/static/graph.js",)
+ROWS_NAMED = 500  # IRIs of a result looked up by name at most
 GRAPH_CAP = 150  # nodes drawn at most: beyond that a drawing is a hairball, and the table has it all
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -71,7 +73,10 @@ async def editor_answer(graph: StewardGraph, query: str, timeout: str | None, de
         shown = f'<p class="answer">ASK: <b>{"yes" if document["boolean"] else "no"}</b></p>'
     else:
         variables = document["head"]["vars"]
-        rows = [[_cell(binding.get(v)) for v in variables] for binding in document["results"]["bindings"]]
+        bindings = document["results"]["bindings"]
+        ours = {t["value"] for b in bindings[:ROWS_NAMED] for t in b.values() if t["type"] == "uri"}
+        names = await run_in_threadpool(_names, graph, ours)
+        rows = [[_cell(binding.get(v), names) for v in variables] for binding in bindings]
         shown = f"<p>{plural(len(rows), 'row')}</p>{note}{table(variables, rows)}"
     return HTMLResponse(editor_page(query, result=shown), headers=headers)
 
@@ -114,12 +119,16 @@ def editor_page(query: str = EXAMPLE, *, result: str = "", error: StewardGraphEr
 def _labels(graph: StewardGraph, triples: Sequence[ox.Triple]) -> dict[str, str]:
     """The labels in the graph of the entities a result names without giving their label."""
     named = {str(t.subject.value) for t in triples if t.predicate.value == _LABEL and isinstance(t.subject, ox.NamedNode)}
-    ours = {term.value for t in triples for term in (t.subject, t.object)
-            if isinstance(term, ox.NamedNode) and term.value.startswith(ID) and term.value not in named}
+    return _names(graph, {term.value for t in triples for term in (t.subject, t.object)
+                          if isinstance(term, ox.NamedNode) and term.value not in named})
+
+
+def _names(graph: StewardGraph, iris: set[str]) -> dict[str, str]:
+    """Labels of our entities (the first ROWS_NAMED), in words for those that have none."""
+    ours = sorted(i for i in iris if i.startswith(ID))[:ROWS_NAMED]
     if not ours:
         return {}
-    found = graph.run("page-labels", {"terms": sorted(ours)[:GRAPH_CAP]})
-    return {str(r["term"]): str(r["label"]) for r in found.rows}
+    return {str(r["term"]): str(r["label"]) for r in graph.run("page-labels", {"terms": ours}).rows}
 
 
 def figure(triples: Sequence[ox.Triple], known: dict[str, str] | None = None) -> str:
@@ -189,7 +198,7 @@ def _node(nodes: dict[str, dict[str, Any]], term: Any, labels: dict[str, str], k
         kind = kinds.get(key) or next((k for path, k in _KIND_OF_PATH.items() if iri.startswith(path)), "other")
         href = local(iri) if iri and local(iri).startswith("/") else None  # a page of this service
         # Unlabelled, one of our entities goes by its path (organization/acme), not a long IRI.
-        name = iri[len(ID):] if iri.startswith(ID) else compact(iri)
+        name = iri[len(ID):] if iri.startswith(ID) else words(iri, {})
         nodes[key] = {"id": key, "label": labels.get(key) or name or key, "href": href, "kind": kind}
     return key
 
@@ -218,7 +227,12 @@ def _term(term: Any) -> str:
     return escape(clip(str(term.value)))
 
 
-def _cell(term: dict[str, str] | None) -> str:
+def _cell(term: dict[str, str] | None, names: dict[str, str]) -> str:
+    """A value: an IRI linked, named by its label (ours) or in words, with the IRI as tooltip."""
     if term is None:
         return ""
-    return link(term["value"]) if term["type"] == "uri" else escape(term["value"])
+    if term["type"] != "uri":
+        return escape(term["value"])
+    iri = term["value"]
+    return f'<a href="{escape(local(iri))}" title="{escape(iri)}">{escape(names.get(iri) or words(iri, {}))}</a>'
+
