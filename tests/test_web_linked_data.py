@@ -216,3 +216,10 @@ def test_every_kind_an_entity_page_links_to_resolves(client: TestClient) -> None
             assert client.get(target, headers={"Accept": BROWSER}).status_code == 200, (path, target)
     event = client.get("/id/event/widget-created", headers={"Accept": BROWSER}).text
     assert "2015-01-01" not in event  # the day that orders a year-only date is not shown
+
+
+def test_events_read_as_sentences(client: TestClient) -> None:
+    widget = client.get("/id/project/widget", headers={"Accept": BROWSER}).text
+    assert '>creation</a> by <a href="/id/organization/acme">' in widget  # not "creation to Acme"
+    fork = client.get("/id/event/opengizmo-forked", headers={"Accept": BROWSER}).text
+    assert "<h1>OpenGizmo forked from Gizmo (2021-04-02)</h1>" in fork

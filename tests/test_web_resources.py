@@ -292,6 +292,9 @@ def test_a_bad_sort_is_a_400_naming_sort(client: TestClient) -> None:
     bad = client.get("/organizations", params={"kind": "charity"}).json()["error"]
     assert bad["parameter"] == "kind" and "foundation, company, other" in bad["message"]
     assert client.get("/projects", params={"year": "soon"}).json()["error"]["parameter"] == "year"
+    backwards = client.get("/events", params={"from": "2021", "to": "2020"}).json()["error"]
+    assert backwards["parameter"] == "to" and "before from" in backwards["message"]
+    assert client.get("/events", params={"from": "2021-03", "to": "2021"}).status_code == 200  # within the year
     status = client.get("/projects", params={"status": "alive"}).json()["error"]
     assert status["parameter"] == "status" and "'active', 'archived', 'retired' or 'deprecated'" in status["message"]
     assert client.get("/events", params={"foundation": "Nowhere"}).json()["error"]["parameter"] == "foundation"

@@ -159,7 +159,9 @@ def _labels_in_words(build: RdfBuild, records: list[Located]) -> None:
         if isinstance(rec, Event):
             about = rec.old_name if rec.type == "renaming" else named(rec.project or rec.organization or rec.acquired,
                                                                         rec.date)
-            g.set((entity("event", rec.id), RDFS.label, Literal(f"{rec.type.replace('-', ' ')} of {about} ({rec.date})")))
+            what = (f"{about} forked from {named(rec.forked_from, rec.date)}" if rec.type == "fork" and rec.forked_from
+                    else f"{rec.type.replace('-', ' ')} of {about}")
+            g.set((entity("event", rec.id), RDFS.label, Literal(f"{what} ({rec.date})")))
         elif isinstance(rec, Sponsorship):
             g.set((entity("sponsorship", rec.slug), RDFS.label, Literal(
                 f"{named(rec.sponsor, rec.listed)}: {rec.level} sponsor of {named(rec.recipient, rec.listed)} "

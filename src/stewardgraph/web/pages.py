@@ -256,6 +256,16 @@ def _cell(value: Any, labels: dict[str, str]) -> str:
 # -- a project's chain of custody ----------------------------------------------------------------
 
 
+BY = {"creation": "by", "fork": "by", "acquisition": "by"}  # the word before an event's "to", else "to"
+
+
+def _to(event: dict[str, Any]) -> str:
+    """Who an event went to: "to X", or "by X" for the events that X made."""
+    if not event.get("to"):
+        return ""
+    return f' {BY.get(str(event["type"]), "to")} {entity(event["to"], "organization")}'
+
+
 def timeline(periods: list[dict[str, Any]], events: list[dict[str, Any]]) -> str:
     """The stewardship periods as bars on a shared time axis, with the dated events below.
     A period's start and end show at the precision the graph records them."""
@@ -285,7 +295,7 @@ def timeline(periods: list[dict[str, Any]], events: list[dict[str, Any]]) -> str
     steps = "".join(
         f'<li><time>{escape(str(e["date"]))}</time> {link(str(e["iri"]), spoken(e["type"]))}'
         f'{" from " + entity(e["from"], "organization") if e.get("from") else ""}'
-        f'{" to " + entity(e["to"], "organization") if e.get("to") else ""}</li>' for e in events)
+        f'{_to(e)}</li>' for e in events)
     # Year ticks placed like the bars, in percent of the track; at a round step, six at most, to fit a phone.
     step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 1000) if (last - first) / s <= 6)
     ticks = "".join(f'<span style="left:{(y - first) / span * 100:.2f}%">{y}</span>'

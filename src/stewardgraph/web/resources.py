@@ -205,6 +205,8 @@ async def list_events(
     facets: WithFacets = False,
 ) -> Any:
     first, last = _date(since, "from"), _date(until, "to")
+    if first and last and PartialDate.parse(first).first_day() > PartialDate.parse(last).last_day():
+        raise ParameterError("to", f"'{until}' is before from ('{since}'): nothing could match")
     order = entities.checked_sort(sort, entities.EVENT_SORTS)
     party = await run_in_threadpool(
         lambda: graph.resolve("foundation", foundation, parameter="foundation") if foundation else None)
