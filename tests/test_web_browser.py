@@ -11,9 +11,12 @@ def test_search_for_a_project_and_open_it(tab: Watched) -> None:
     page = tab.page
     page.goto(tab.base + "/")
     assert "projects" in page.locator("ul.figures").inner_text()
-    page.locator("#q").fill("widg")
+    box = page.get_by_role("combobox")
+    assert box.get_attribute("aria-expanded") == "false"
+    box.fill("widg")
     option = page.get_by_role("option", name="Widget (project)")
     option.wait_for()
+    assert box.get_attribute("aria-expanded") == "true"  # a screen reader hears that the list opened
     option.click()
     page.wait_for_url("**/id/project/widget")
     assert page.locator("h1").inner_text() == "Widget"

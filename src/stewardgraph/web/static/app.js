@@ -7,18 +7,24 @@
     list.className = "suggestions";
     list.setAttribute("role", "listbox");
     list.id = input.id + "-suggestions";
-    list.hidden = true;
+    input.setAttribute("role", "combobox");
     input.setAttribute("aria-controls", list.id);
     input.setAttribute("aria-autocomplete", "list");
     input.insertAdjacentElement("afterend", list);
     var timer = null, active = -1, items = [];
+    // The list shows or hides, and the input says which (aria-expanded), for screen readers.
+    function expand(shown) {
+      list.hidden = !shown;
+      input.setAttribute("aria-expanded", shown ? "true" : "false");
+    }
+    expand(false);
 
     function choose(item) {
       if (input.dataset.suggest === "go") {
         window.location.href = "/id/" + item.kind + "/" + item.id;
       } else {
         input.value = item.name;
-        list.hidden = true;
+        expand(false);
       }
     }
     function show(found) {
@@ -33,7 +39,7 @@
         li.addEventListener("mousedown", function (event) { event.preventDefault(); choose(item); });
         list.appendChild(li);
       });
-      list.hidden = items.length === 0;
+      expand(items.length > 0);
     }
     function mark(index) {
       var options = list.querySelectorAll("li");
@@ -44,12 +50,12 @@
     input.addEventListener("input", function () {
       clearTimeout(timer);
       var text = input.value.trim();
-      if (text.length < 2) { list.hidden = true; return; }
+      if (text.length < 2) { expand(false); return; }
       timer = setTimeout(function () {
         fetch("/search?limit=8&q=" + encodeURIComponent(text), { headers: { Accept: "application/json" } })
           .then(function (response) { return response.ok ? response.json() : { items: [] }; })
           .then(function (page) { if (input.value.trim() === text) show(page.items); })
-          .catch(function () { list.hidden = true; });
+          .catch(function () { expand(false); });
       }, 150);
     });
     input.addEventListener("keydown", function (event) {
@@ -57,9 +63,9 @@
       if (event.key === "ArrowDown") { event.preventDefault(); mark(Math.min(active + 1, items.length - 1)); }
       else if (event.key === "ArrowUp") { event.preventDefault(); mark(Math.max(active - 1, 0)); }
       else if (event.key === "Enter" && active >= 0) { event.preventDefault(); choose(items[active]); }
-      else if (event.key === "Escape") { list.hidden = true; }
+      else if (event.key === "Escape") { expand(false); }
     });
-    input.addEventListener("blur", function () { setTimeout(function () { list.hidden = true; }, 100); });
+    input.addEventListener("blur", function () { setTimeout(function () { expand(false); }, 100); });
   }
   document.querySelectorAll("input[data-suggest]").forEach(suggest);
   // On a phone the facets come before the rows: fold those not in force, so that the rows show.
