@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
+from stewardgraph import StewardGraph
 from stewardgraph.namespaces import PREFIXES
 from stewardgraph.vocab import TERMS
 from stewardgraph.web import create_app
@@ -392,3 +396,14 @@ def test_select_results_name_iris_in_words(client: TestClient) -> None:
     assert 'title="http://spdx.org/licenses/Apache-2.0">Apache-2.0</a>' in page  # a licence by its SPDX id
     members = client.get("/sparql", params={"query": "SELECT ?m WHERE { ?m sg:tier ?t }"}, headers=HTML).text
     assert ">Globex: general member of Widget Foundation, 2020-07 – 2022-01-01</a>" in members
+
+
+def test_the_editor_offers_the_catalogue_as_examples(client: TestClient, loaded: StewardGraph) -> None:
+    page = client.get("/sparql", headers=HTML).text
+    offered = {html.unescape(text): parse_qs(urlparse(html.unescape(href)).query)["query"][0]
+               for href, text in re.findall(r'<li><a href="(/sparql\?query=[^"]*)">([^<]*)</a></li>', page)}
+    public = {q.title for q in loaded.catalogue.public()}
+    assert public <= set(offered)  # every public query, its parameters bound to an example
+    steward_at = offered[loaded.catalogue.get("steward-at").title]
+    assert "VALUES" in steward_at and "<https://w3id.org/stewardgraph/id/project/pytorch>" in steward_at
+    assert client.get("/sparql", params={"query": steward_at}, headers=HTML).status_code == 200

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse
 import pyoxigraph as ox
 
 from stewardgraph.errors import StewardGraphError
+from stewardgraph.guard import bind, check
 from stewardgraph.namespaces import ID, NS, PREFIXES
 from stewardgraph.resources import resource_dir
 from stewardgraph.service import StewardGraph
@@ -57,7 +58,7 @@ async def editor_answer(graph: StewardGraph, query: str, timeout: str | None, de
         result = await run_in_threadpool(lambda: graph.query(
             query, timeout=seconds(timeout), default_graphs=default_graphs, named_graphs=named_graphs, media=media))
     except StewardGraphError as exc:
-        return HTMLResponse(editor_page(query, error=exc), status_code=exc.status)
+        return HTMLResponse(editor_page(graph, query, error=exc), status_code=exc.status)
     assert isinstance(result, Document)
     headers = {TRUNCATED: "true"} if result.truncated else {}
     note = '<p class="muted">Cut at the row cap.</p>' if result.truncated else ""
@@ -67,7 +68,7 @@ async def editor_answer(graph: StewardGraph, query: str, timeout: str | None, de
         download = f"/sparql?query={quote(query, safe='')}&format=turtle"
         shown = (f'<p>{plural(len(triples), "triple")} · <a href="{escape(download)}" download="result.ttl">download as '
                  f"Turtle</a></p>{note}{figure(triples, known) if triples else ''}")
-        return HTMLResponse(editor_page(query, result=shown, assets=_GRAPH_ASSETS), headers=headers)
+        return HTMLResponse(editor_page(graph, query, result=shown, assets=_GRAPH_ASSETS), headers=headers)
     document = json.loads(result.data)
     if "boolean" in document:
         shown = f'<p class="answer">ASK: <b>{"yes" if document["boolean"] else "no"}</b></p>'
@@ -78,10 +79,10 @@ async def editor_answer(graph: StewardGraph, query: str, timeout: str | None, de
         names = await run_in_threadpool(_names, graph, ours)
         rows = [[_cell(binding.get(v), names) for v in variables] for binding in bindings]
         shown = f"<p>{plural(len(rows), 'row')}</p>{note}{table(variables, rows)}"
-    return HTMLResponse(editor_page(query, result=shown), headers=headers)
+    return HTMLResponse(editor_page(graph, query, result=shown), headers=headers)
 
 
-def editor_page(query: str = EXAMPLE, *, result: str = "", error: StewardGraphError | None = None,
+def editor_page(graph: StewardGraph, query: str = EXAMPLE, *, result: str = "", error: StewardGraphError | None = None,
                 assets: Sequence[str] = ()) -> str:
     """The query editor: the query as typed, a result or an error, and examples."""
     problem, where = "", ""
@@ -91,9 +92,9 @@ def editor_page(query: str = EXAMPLE, *, result: str = "", error: StewardGraphEr
             where = f' data-error-line="{int(line)}"' + (f' data-error-column="{int(column)}"' if column else "")
         at = f" (line {line}, column {column})" if line and f"line {line}" not in error.message else ""
         problem = f'<p class="error" role="alert">{escape(error.message)}{escape(at)}</p>'
-    examples = "".join(
+    listed = "".join(
         f'<li><a href="/sparql?query={escape(quote(text, safe=""))}">{escape(name)}</a></li>'
-        for name, text in _examples())
+        for name, text in examples(graph))
     prefixes, terms = _attribute(PREFIXES), _attribute(TERMS)
     body = (
         "<p>A SPARQL 1.1 endpoint over the stewardship graph. The default graph is the union of "
@@ -109,7 +110,7 @@ def editor_page(query: str = EXAMPLE, *, result: str = "", error: StewardGraphEr
         "and Ctrl+Enter runs the query.</p>"
         '<p><button type="submit">Run</button></p></form>'
         f"{problem}{result}"
-        f"<details><summary>Examples</summary><ul>{examples}</ul></details>"
+        f"<details><summary>Examples</summary><ul>{listed}</ul></details>"
         '<p class="muted">Without a query, clients that ask for RDF get the service description '
         "(SPARQL Service Description with VoID statistics).</p>"
     )
@@ -208,16 +209,28 @@ def _attribute(value: object) -> str:
     return escape(json.dumps(value, ensure_ascii=False, separators=(",", ":")), quote=True)
 
 
-def _examples() -> list[tuple[str, str]]:
-    """The example queries, and the catalogue's public queries that run as written (no parameters)."""
+# A value for each kind of parameter, so that the catalogue's queries run as examples.
+_EXAMPLE_TERMS: dict[str, ox.NamedNode | ox.Literal] = {
+    "project": ox.NamedNode(ID + "project/pytorch"), "foundation": ox.NamedNode(ID + "organization/linux-foundation"),
+    "organization": ox.NamedNode(ID + "organization/meta"), "entity": ox.NamedNode(ID + "project/pytorch"),
+    "date": ox.Literal("2023-01-01", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")),
+    "boolean": ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")),
+}
+
+
+def examples(graph: StewardGraph) -> list[tuple[str, str]]:
+    """The example queries, and each of the catalogue's public queries with its parameters bound
+    to an example (PyTorch, the Linux Foundation, Meta, 2023-01-01) in a VALUES block; one with a
+    required parameter of another kind is left out."""
     folder = resource_dir("queries")
     found = [(path.stem.replace("-", " "), path.read_text(encoding="utf-8").strip())
              for path in sorted((folder / "examples").glob("*.rq"))]
-    for path in sorted(folder.glob("*.rq")):
-        text = path.read_text(encoding="utf-8")
-        if "#+ internal: true" not in text and "#+ params: {}" in text:
-            body = "\n".join(line for line in text.splitlines() if not line.startswith("#+"))
-            found.append((path.stem.replace("-", " "), body.strip()))
+    for named in sorted(graph.catalogue.public(), key=lambda q: q.name):
+        text = "\n".join(line for line in named.text.splitlines() if not line.startswith("#+")).strip()
+        terms = {p.variable: _EXAMPLE_TERMS[p.type] for p in named.params if p.type in _EXAMPLE_TERMS}
+        if any(p.required and p.type not in _EXAMPLE_TERMS for p in named.params):
+            continue
+        found.append((named.title, bind(text, check(text, graph.guard, prefixes={}), terms) if terms else text))
     return found
 
 

@@ -187,7 +187,7 @@ async def sparql_post(request: Request, graph: GraphDep) -> Response:
 async def _description(request: Request, graph: StewardGraph) -> Response:
     media = formats.negotiate(request.headers.get("accept"), [*formats.offered("rdf"), "text/html"])
     if media == "text/html":
-        return HTMLResponse(editor_page())
+        return HTMLResponse(editor_page(graph))
     stats = await run_in_threadpool(graph.stats)
     endpoint = ox.NamedNode(str(request.url_for("sparql_get")))
     triples = _service_description(endpoint, stats, writable=graph.settings.update_token is not None)
