@@ -148,7 +148,9 @@ def test_a_project_page_gives_its_license_history_and_fork_lineage(client: TestC
     assert "forked from Gizmo on 2021-04-02" in fork
     assert 'href="/id/project/gizmo"' in client.get("/id/project/opengizmo", headers={"Accept": BROWSER}).text
     widget = client.get("/id/project/widget", headers={"Accept": BROWSER}).text
-    assert "no relicensing is recorded" in widget and "<h2>Fork lineage</h2>" not in widget
+    assert "Its license is Apache-2.0; no relicensing is recorded" in widget and "<h2>Fork lineage</h2>" not in widget
+    gadget = client.get("/id/project/gadget", headers={"Accept": BROWSER}).text
+    assert "Its license is not recorded; no relicensing is recorded" in gadget
 
 
 def test_a_project_page_carries_its_neighbourhood_as_a_graph(client: TestClient) -> None:

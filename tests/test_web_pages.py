@@ -53,3 +53,14 @@ def test_stale_figures_are_shown_while_a_thread_counts_them_again(loaded, monkey
         if thread.name == "figures":
             thread.join(10)
     assert counting == ["figures"]
+
+
+def test_a_project_without_stewards_or_events_says_so(loaded, write_yaml) -> None:  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    from stewardgraph.web import create_app
+
+    loaded.build(write_yaml(orgs="organizations: []\n", facts="projects:\n  - {id: lonely, name: Lonely, sources: [{url: https://example.org/l, kind: primary}]}\n"))
+    with TestClient(create_app(graph=loaded, warm=False)) as client:
+        page = client.get("/id/project/lonely", headers={"Accept": "text/html"}).text
+    assert "No stewardship event of this project is recorded." in page and "<h2>Stewards</h2>" not in page

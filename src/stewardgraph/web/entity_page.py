@@ -171,18 +171,19 @@ def _project(graph: StewardGraph, iri: ox.NamedNode, title: str, budget: Budget)
     budget.check()
     out = ["<h2>Chain of custody</h2>", pages.timeline(detail["timeline"], detail["events"])]
     out.append("<h2>Neighbourhood</h2>" + neighbourhood(iri.value, title, detail["timeline"], lineage))
-    out.append("<h2>Stewards</h2>")
-    out.append(table(
-        ["steward", "role", "since", "until", "sources"],
-        [[_ref(t["steward"]), escape(spoken(t["role"])), _when(t["since"]), _when(t["until"] or ""), _sources(t["sources"])]
-         for t in detail["timeline"]],
-    ))
+    if detail["timeline"]:
+        out.append("<h2>Stewards</h2>")
+        out.append(table(
+            ["steward", "role", "since", "until", "sources"],
+            [[_ref(t["steward"]), escape(spoken(t["role"])), _when(t["since"]), _when(t["until"] or ""),
+              _sources(t["sources"])] for t in detail["timeline"]],
+        ))
     out.append("<h2>Events</h2>")
     out.append(table(
         ["date", "event", "from", "to", "sources"],
         [[_when(e["date"]), link(e["iri"], spoken(e["type"])), _ref(e["from"]), _ref(e["to"]), _sources(e["sources"])]
          for e in detail["events"]],
-    ))
+    ) if detail["events"] else '<p class="muted">No stewardship event of this project is recorded.</p>')
     out.append(license_history(detail.get("licenses") or [], licenses))
     out.append(fork_lineage(lineage))
     return out
@@ -195,7 +196,8 @@ def license_history(current: list[Any], changes: list[dict[str, Any]]) -> str:
 
     now = " or ".join(escape(str(x).removeprefix(SPDX)) for x in current) or "not recorded"
     if not changes:
-        return f"<h2>License history</h2><p>{now}; no relicensing is recorded.</p>"
+        said = f"Its license is {now}" if current else "Its license is not recorded"
+        return f"<h2>License history</h2><p>{said}; no relicensing is recorded.</p>"
     steps = "".join(
         f'<li><time>{escape(str(c["date"]))}</time> {link(str(c["event"]), "relicensed")} from '
         f'{ids(c["old_license"])} to {ids(c["new_license"])}</li>' for c in changes)
