@@ -32,7 +32,7 @@ class SyncReport:
     repaired: bool  # the previous sync had been interrupted; this one cleaned up after it
 
 
-def sync(store: CypherStore, projection: Projection, *, batch: int = 10_000,
+def sync(store: CypherStore, projection: Projection, *, batch: int = 2_000,
          progress: Progress | None = None) -> SyncReport:
     """Make the database hold exactly the projection: constraints and indexes first, then nodes
     in UNWIND batches, then the relationships; whatever the projection lacks is removed."""
