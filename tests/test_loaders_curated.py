@@ -343,3 +343,16 @@ def test_a_fiscal_sponsor_hosts_its_projects_in_the_lists(graph: StewardGraph, w
     wf = graph.resolve("foundation", "wf")
     assert [p["id"] for p in entities.projects(graph, foundation=wf).items] == ["widget"]
     assert {v["value"]: v["count"] for v in entities.project_facets(graph).values["foundation"]} == {"wf": 1}
+
+
+def test_a_handover_names_the_receiver_as_it_was_named_then(graph: StewardGraph, write_yaml) -> None:  # type: ignore[no-untyped-def]
+    text = OWNED + """  - {project: widget, steward: wf, role: host-foundation, start: 2020-06-15, sources: [https://example.org/w]}
+events:
+  - {id: given, type: donation, date: 2020-06-15, date_kind: effective, project: widget, from: acme, to: wf,
+     sources: [https://example.org/w]}
+  - {id: wf-renamed, type: renaming, date: 2021, date_kind: effective, organization: wf, old_name: Gadget Foundation,
+     new_name: Widget Foundation, sources: [https://example.org/w]}
+"""
+    graph.build(write_yaml(orgs=ORGS, facts=text))
+    found = graph.run("company-handovers", {"company": "acme"}).rows
+    assert [(r["project"], r["to_steward"]) for r in found] == [("Widget", "Gadget Foundation")]
