@@ -79,7 +79,8 @@ async def resolve(
     if media == "application/json":
         media = "application/ld+json"
     ask = NTRIPLES if media in ("text/html", "application/ld+json") else media
-    found = await run_in_threadpool(lambda: graph.document("describe", {"subject": iri}, media=ask))
+    described = "page-describe" if media == "text/html" else "describe"  # a page leaves out the sponsor shortcuts
+    found = await run_in_threadpool(lambda: graph.document(described, {"subject": iri}, media=ask))
     if found.count == 0:
         raise NotFound(f"nothing is known about {iri.value}")
     if media == "text/html":
