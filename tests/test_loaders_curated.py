@@ -356,3 +356,15 @@ events:
     graph.build(write_yaml(orgs=ORGS, facts=text))
     found = graph.run("company-handovers", {"company": "acme"}).rows
     assert [(r["project"], r["to_steward"]) for r in found] == [("Widget", "Gadget Foundation")]
+
+
+def test_a_stewardship_is_named_with_the_project_name_of_its_time(graph: StewardGraph, write_yaml) -> None:  # type: ignore[no-untyped-def]
+    text = OWNED + """  - {project: widget, steward: wf, role: host-foundation, start: 2020-06-15, sources: [https://example.org/w]}
+events:
+  - {id: renamed, type: renaming, date: 2019, date_kind: effective, project: widget, old_name: Widgetry,
+     new_name: Widget, sources: [https://example.org/w]}
+"""
+    graph.build(write_yaml(orgs=ORGS, facts=text))
+    stewardships = [f"https://w3id.org/stewardgraph/id/stewardship/widget--{who}" for who in ("acme--2015", "wf--2020-06-15")]
+    labels = sorted(str(r["label"]) for r in graph.run("page-labels", {"terms": stewardships}).rows)
+    assert labels == ["Acme (owner) for Widgetry, 2015 – 2020-06-15", "Widget Foundation (host foundation) for Widget, 2020-06-15 – now"]
