@@ -62,6 +62,10 @@ def test_named_queries_on_neo4j_over_http(neo_client: TestClient, synced: Stewar
         assert cypher == sparql and cypher["rows"]
     bad = neo_client.get("/queries/steward-at", params={"project": "widget", "backend": "gremlin"})
     assert bad.status_code == 400 and bad.json()["error"]["parameter"] == "backend"
+    # the form page runs on Neo4j too, with the same rows (and no SPARQL link: Cypher ran)
+    page = neo_client.get("/queries/steward-at", params={"project": "widget", "date": "2016", "backend": "neo4j"},
+                          headers={"Accept": "text/html"}).text
+    assert "1 row ·" in page and ">Acme Widgets</td>" in page and "/sparql?query=" not in page
 
 
 def test_cli_backend_neo4j(synced: StewardGraph) -> None:

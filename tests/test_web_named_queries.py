@@ -127,3 +127,13 @@ def test_a_result_page_names_our_entities_and_says_its_columns_in_words(client: 
     monkeypatch.setattr(pages, "HTML_ROWS", 1)
     capped = client.get("/queries/foundation-members", params={"foundation": "WF"}, headers=browser).text
     assert "This page shows 1 of the 2 rows; JSON and CSV give them all." in capped and "Globex" not in capped
+
+
+def test_a_form_checks_timeout_and_backend_as_the_api_does(client: TestClient) -> None:
+    browser = {"Accept": "text/html"}
+    for extra, parameter in (({"timeout": "abc"}, "timeout"), ({"backend": "nosuch"}, "backend")):
+        page = client.get("/queries/steward-at", params={"project": "Widget", **extra}, headers=browser)
+        api = client.get("/queries/steward-at", params={"project": "Widget", **extra})
+        assert page.status_code == api.status_code == 400
+        assert html.escape(api.json()["error"]["message"], quote=True) in page.text, parameter
+    assert client.get("/queries/steward-at", params={"project": "Widget", "timeout": "5"}, headers=browser).status_code == 200

@@ -111,9 +111,13 @@ async def _form(request: Request, graph: Any, named: NamedQuery) -> HTMLResponse
     values = {k: v for k, v in request.query_params.items() if k not in RESERVED | {"run"} and v != ""}
     result, error, status, sparql, labels = None, None, 200, None, {}
     if values or "run" in request.query_params:
-        try:
-            result = await run_in_threadpool(lambda: graph.run(named.name, values))
-            sparql = graph.bound_text(named.name, values)
+        try:  # as the API does: a time limit and a backend may be asked for, and are checked
+            timeout = seconds(request.query_params.get("timeout"))
+            backend = request.query_params.get("backend")
+            call = lambda: graph.run(named.name, values, timeout=timeout, backend=backend)  # noqa: E731
+            on_neo4j = (backend or graph.settings.query_backend) == "neo4j"
+            result = await (neo4j_call(request, call) if on_neo4j else run_in_threadpool(call))
+            sparql = None if on_neo4j else graph.bound_text(named.name, values)
             labels = await run_in_threadpool(_labels, graph, result.rows[:pages.HTML_ROWS])
         except StewardGraphError as exc:
             error, status = exc.message, exc.status
