@@ -86,6 +86,11 @@ def bind(text: str, checked: Checked, bindings: Mapping[str, Term | Sequence[Ter
     return raw.decode("utf-8", "surrogatepass")
 
 
+def with_prefixes(sparql: str, prefixes: Mapping[str, str]) -> str:
+    """Prepend PREFIX declarations (for a remote server: the protocol cannot carry them separately)."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items()) + sparql
+
+
 def _values(bindings: Mapping[str, Term | Sequence[Term]]) -> str:
     single = {k: v for k, v in bindings.items() if not isinstance(v, (list, tuple))}
     blocks = []

@@ -19,6 +19,7 @@ import pyoxigraph as ox
 from stewardgraph import formats
 from stewardgraph.config import Settings
 from stewardgraph.errors import QuerySyntaxError, QueryTimeout, StoreError
+from stewardgraph.guard import with_prefixes
 from stewardgraph.namespaces import GRAPH, PREFIXES
 from stewardgraph.queries import Catalogue
 from stewardgraph.store.base import Document, Limits, QueryOptions, QueryResult, Table
@@ -155,11 +156,6 @@ class RemoteStore:
 
     def close(self) -> None:
         self._client.close()
-
-
-def with_prefixes(sparql: str, prefixes: Mapping[str, str]) -> str:
-    """Prepend PREFIX declarations: the protocol cannot carry them separately."""
-    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items()) + sparql
 
 
 def _ox(value: dict[str, str] | None) -> ox.NamedNode | ox.BlankNode | ox.Literal | None:

@@ -25,6 +25,7 @@ from stewardgraph.store import Document
 from stewardgraph.store.engine import NTRIPLES
 from stewardgraph.vocab import TERMS
 from stewardgraph.web.deps import TRUNCATED, seconds
+from stewardgraph.web import pages
 from stewardgraph.web.entity_page import words
 from stewardgraph.web.html import clip, compact, escape, link, local, page, plural, table
 
@@ -76,7 +77,7 @@ async def editor_answer(graph: StewardGraph, query: str, timeout: str | None, de
         variables = document["head"]["vars"]
         bindings = document["results"]["bindings"]
         ours = {t["value"] for b in bindings[:ROWS_NAMED] for t in b.values() if t["type"] == "uri"}
-        names = await run_in_threadpool(_names, graph, ours)
+        names = await run_in_threadpool(pages.names, graph, ours, ROWS_NAMED)
         rows = [[_cell(binding.get(v), names) for v in variables] for binding in bindings]
         shown = f"<p>{plural(len(rows), 'row')}</p>{note}{table(variables, rows)}"
     return HTMLResponse(editor_page(graph, query, result=shown), headers=headers)
@@ -120,16 +121,8 @@ def editor_page(graph: StewardGraph, query: str = EXAMPLE, *, result: str = "", 
 def _labels(graph: StewardGraph, triples: Sequence[ox.Triple]) -> dict[str, str]:
     """The labels in the graph of the entities a result names without giving their label."""
     named = {str(t.subject.value) for t in triples if t.predicate.value == _LABEL and isinstance(t.subject, ox.NamedNode)}
-    return _names(graph, {term.value for t in triples for term in (t.subject, t.object)
-                          if isinstance(term, ox.NamedNode) and term.value not in named})
-
-
-def _names(graph: StewardGraph, iris: set[str]) -> dict[str, str]:
-    """Labels of our entities (the first ROWS_NAMED), in words for those that have none."""
-    ours = sorted(i for i in iris if i.startswith(ID))[:ROWS_NAMED]
-    if not ours:
-        return {}
-    return {str(r["term"]): str(r["label"]) for r in graph.run("page-labels", {"terms": ours}).rows}
+    return pages.names(graph, {term.value for t in triples for term in (t.subject, t.object)
+                               if isinstance(term, ox.NamedNode) and term.value not in named}, ROWS_NAMED)
 
 
 def figure(triples: Sequence[ox.Triple], known: dict[str, str] | None = None) -> str:

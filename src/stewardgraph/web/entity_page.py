@@ -125,7 +125,7 @@ def render(graph: StewardGraph, iri: ox.NamedNode, kind: str, triples: Document,
         body.extend(_project(graph, iri, title, budget))
     if kind == "organization":
         body.extend(_organization(found, iri))
-    body.append(_referrers(referrers, labels, graph.bound_text("incoming", {"object": iri})))
+    body.append(_referrers(referrers, labels, graph.bound_text("incoming", {"object": iri}) if referrers.truncated else ""))
     budget.check()
     sources = graph.run("entity-source-list", {"entity": iri})
     if sources.rows:
@@ -384,7 +384,7 @@ def _sponsors(sponsors: list[Row], total: int, iri: ox.NamedNode) -> list[str]:
 
 
 def _referrers(found: Table, labels: dict[str, str], every: str) -> str:
-    """The first referrers; ``every`` is the SPARQL that reads them all."""
+    """The first referrers; ``every`` is the SPARQL that reads them all (given when they are cut)."""
     if not found.rows:
         return ""
     out = ["<h2>Referenced by</h2>"]

@@ -10,7 +10,6 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from stewardgraph import formats
 from stewardgraph.errors import ParameterError, StewardGraphError
-from stewardgraph.namespaces import ID
 from stewardgraph.queries import NamedQuery
 from stewardgraph.web import pages
 from stewardgraph.web.deps import TRUNCATED, Graph, seconds
@@ -118,13 +117,9 @@ async def _form(request: Request, graph: Any, named: NamedQuery) -> HTMLResponse
             on_neo4j = (backend or graph.settings.query_backend) == "neo4j"
             result = await (neo4j_call(request, call) if on_neo4j else run_in_threadpool(call))
             sparql = None if on_neo4j else graph.bound_text(named.name, values)
-            labels = await run_in_threadpool(_labels, graph, result.rows[:pages.HTML_ROWS])
+            labels = await run_in_threadpool(pages.names, graph, [str(v) for row in result.rows[:pages.HTML_ROWS]
+                                                                   for v in row.values()])
         except StewardGraphError as exc:
             error, status = exc.message, exc.status
     return HTMLResponse(pages.query_page(request, named, values, result, error, sparql, labels), status_code=status)
 
-
-def _labels(graph: Any, rows: list[dict[str, Any]]) -> dict[str, str]:
-    """The names of the entities of ours that a result gives as IRIs, to name its links."""
-    ours = sorted({str(v) for row in rows for v in row.values() if str(v).startswith(ID)})
-    return {str(r["term"]): str(r["label"]) for r in graph.run("page-labels", {"terms": ours}).rows} if ours else {}

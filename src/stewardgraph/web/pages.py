@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from stewardgraph import formats
 from stewardgraph.errors import NotAcceptable
+from stewardgraph.namespaces import ID
 from stewardgraph.queries import NamedQuery
 from stewardgraph.service import StewardGraph
 from stewardgraph.web.html import escape, link, page, plural, spoken, table
@@ -239,6 +240,13 @@ def query_page(request: Request, named: NamedQuery, values: dict[str, str], resu
         body.append(table([spoken(c) for c in result.columns],
                           [[_cell(row.get(c), names) for c in result.columns] for row in result.rows[:HTML_ROWS]]))
     return page(named.title, "".join(body))
+
+
+def names(graph: StewardGraph, iris: Iterable[str], cap: int = HTML_ROWS) -> dict[str, str]:
+    """The labels of the entities of ours among ``iris`` (the first ``cap``), in words for a
+    stewardship or membership: to name the links of a result."""
+    ours = sorted({i for i in iris if i.startswith(ID)})[:cap]
+    return {str(r["term"]): str(r["label"]) for r in graph.run("page-labels", {"terms": ours}).rows} if ours else {}
 
 
 def _cell(value: Any, labels: dict[str, str]) -> str:
