@@ -204,8 +204,9 @@ class Server:
         self.startup = time.perf_counter() - started
 
     def memory(self) -> int:
-        """Resident memory of the server and its children (workers), in bytes."""
-        return sum(_rss(pid) for pid in _tree(self.process.pid))
+        """Memory of the server and its children (workers), in bytes: their proportional set size, so
+        that memory the processes share (a graph that forked workers share) is counted once."""
+        return sum(_pss(pid) for pid in _tree(self.process.pid))
 
     def stop(self) -> None:
         self.process.terminate()
@@ -227,10 +228,10 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
-def _rss(pid: int) -> int:
+def _pss(pid: int) -> int:
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
                 return int(line.split()[1]) * 1024
     except OSError:
         pass

@@ -59,7 +59,7 @@ def listening() -> Iterator[Listener]:
 def worker_pids(store: object) -> set[int]:
     """The pids of a pooled store's worker processes."""
     workers = getattr(store, "_all")
-    return {w.process.pid for w in workers}
+    return {w.pid for w in workers if w.pid}
 
 
 def memory_of(pid: int) -> int:

@@ -15,6 +15,7 @@ from stewardgraph import errors
 from stewardgraph.errors import QueryRefused, QuerySyntaxError, QueryTimeout, StewardGraphError, StoreError
 from stewardgraph.store.base import Limits, QueryOptions
 from stewardgraph.store.pool import PooledStore
+from tests.attack import worker_pids
 
 CHEAP = "ASK { ?s ?p ?o }"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -141,3 +142,68 @@ def test_a_closed_pool_says_so(served_dir: Path) -> None:
     store.close()
     with pytest.raises((StoreError, QueryTimeout)):
         store.query(CHEAP, options(1.0))
+
+
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"
+
+
+def parent_of(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def test_workers_are_forked_by_one_mother_that_holds_the_graph(served_dir: Path) -> None:
+    store = PooledStore(served_dir / "store", workers=2, timeout=5.0, in_memory_max=10**6)
+    try:
+        threads = [threading.Thread(target=store.query, args=(HEAVY, options(5.0))) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        mother = store._mothers[0].process.pid
+        pids = worker_pids(store)
+        assert len(pids) == 2 and {parent_of(pid) for pid in pids} == {mother}
+        assert store.query(HEAVY, options(5.0)).rows  # type: ignore[union-attr]
+        assert worker_pids(store) == pids  # a worker that shares the graph stays
+    finally:
+        store.close()
+
+
+def test_a_worker_that_owns_too_much_of_the_graph_retires(served_dir: Path) -> None:
+    """retire_bytes=1: every query that is not instant leaves its worker with more than that of its
+    own, so the worker retires after its reply and a fresh fork takes its place."""
+    store = PooledStore(served_dir / "store", workers=1, timeout=5.0, in_memory_max=10**6, retire_bytes=1)
+    try:
+        store.query(CHEAP, options())
+        before = worker_pids(store)
+        assert store.query(CHEAP, options()) is True
+        assert worker_pids(store) == before  # an instant query copies nothing: no check
+        assert store.query(HEAVY, options(5.0)).rows  # type: ignore[union-attr]
+        deadline = time.monotonic() + 5
+        while (not worker_pids(store) or worker_pids(store) == before) and time.monotonic() < deadline:
+            store.query(CHEAP, options())
+        assert worker_pids(store) and worker_pids(store) != before
+        assert not any(Path(f"/proc/{pid}").exists() and parent_of(pid) == store._mothers[0].process.pid
+                       for pid in before)
+    finally:
+        store.close()
+
+
+def test_a_mother_that_died_is_replaced(served_dir: Path) -> None:
+    store = PooledStore(served_dir / "store", workers=1, timeout=1.0, respawn_interval=0.05)
+    try:
+        assert store.query(CHEAP, options()) is True
+        first = store._mothers[0]
+        first.process.kill()
+        first.process.wait(5)
+        with pytest.raises(QueryTimeout):
+            store.query(SLOW, options(1.0))  # its worker is killed; the replacement needs a mother
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                assert store.query(CHEAP, options()) is True
+                break
+            except StewardGraphError:
+                time.sleep(0.1)
+        assert store._mothers[0] is not first and store._mothers[0].alive()
+    finally:
+        store.close()

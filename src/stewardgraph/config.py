@@ -103,9 +103,10 @@ class Settings(BaseSettings):
         "that needs more is stopped with 400. 0: no bound.",
     )
     query_in_memory_max: int = Field(
-        default=500_000, ge=0,
-        description="Largest graph (in quads) that each query worker copies into memory, where Oxigraph answers "
-        "several times faster than from disk (about 400 bytes a quad); a bigger one is read from disk. 0: always disk.",
+        default=2_000_000, ge=0,
+        description="Largest graph (in quads) that the query workers hold in memory, where Oxigraph answers several "
+        "times faster than from disk (about 400 bytes a quad, once for all workers); a bigger one is read from disk. "
+        "0: always disk.",
     )
     query_slow_seconds: float = Field(
         default=0.5, gt=0,

@@ -25,7 +25,7 @@ from stewardgraph.store.base import QueryOptions, QueryResult
 from stewardgraph.store.engine import evaluate, syntax_error
 
 POINTER = "CURRENT"
-COPY_MAX_BYTES = 256 * 2**20  # a generation up to this size gets an N-Quads copy beside it
+COPY_MAX_BYTES = 2**30  # a generation up to this size (about 5M quads) gets an N-Quads copy beside it
 
 
 class EmbeddedStore:

@@ -10,20 +10,23 @@ Each worker's address space is capped (``RLIMIT_AS``) at what it needs at rest p
 ``memory_bytes``: a query that needs more aborts its own worker, and the client is told so.
 A query that runs longer than ``slow_after`` seconds is slow: its worker drops to the lowest CPU
 priority, so that quick queries keep their latency, and at most ``max_workers - workers``
-slow queries run at once. Workers are small interpreters of their own that import only the store, so a replacement
-starts in a fraction of a second; replacements are still rate-limited, so that a stream of queries that
-get their worker killed cannot keep the machine busy starting workers. The pool never has more
-than ``max_workers`` workers.
+slow queries run at once. Workers are forked by one mother process (``store.worker``), a small
+interpreter that imports only the store and holds a graph of up to ``in_memory_max`` quads in
+memory once for all its workers, so a replacement starts in milliseconds; replacements are still
+rate-limited, so that a stream of queries that get their worker killed cannot keep the machine
+busy starting workers. The pool never has more than ``max_workers`` workers.
 """
 
 from __future__ import annotations
 
 import os
 import queue
+import select
 import signal
 import socket
 import subprocess
 import sys
+import struct
 import threading
 import time
 import weakref
@@ -38,7 +41,7 @@ from stewardgraph.store.embedded import EmbeddedStore
 
 _STARTUP_SECONDS = 60.0
 _GROW_AFTER = 0.05  # seconds a query waits for a busy worker before the pool starts another
-_LIVE: weakref.WeakSet[subprocess.Popen[bytes]] = weakref.WeakSet()  # the workers of this process
+_LIVE: weakref.WeakSet[_Mother | _Worker] = weakref.WeakSet()  # the processes of this process's pools
 
 
 class _WorkerLost(StoreError):
@@ -49,28 +52,96 @@ class _OutOfMemory(QueryRefused):
     """The query needed more memory than a worker may have; the worker died of it."""
 
 
-class _Worker:
-    """A query worker: ``python -m stewardgraph.store.worker`` over a socket pair. A fresh
-    interpreter that imports only the store, so it starts in a fraction of a second, and
-    nothing of the calling program (no main module to guard) is imported again."""
+class _Mother:
+    """The process that forks the workers (``python -m stewardgraph.store.worker`` over a socket
+    pair): it holds the graph in memory once, for all of them. A fresh interpreter that imports
+    only the store, so nothing of the calling program (no main module to guard) is imported again."""
 
-    def __init__(self, directory: Path, memory_bytes: int, in_memory_max: int) -> None:
-        self.memory_bytes = memory_bytes
+    def __init__(self, directory: Path, memory_bytes: int, in_memory_max: int, retire_bytes: int) -> None:
         ours, theirs = socket.socketpair()
         self.process = subprocess.Popen(
             [sys.executable, "-m", worker_module.__name__, str(theirs.fileno()), str(directory), str(memory_bytes),
-             str(in_memory_max)],
+             str(in_memory_max), str(retire_bytes)],
             pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
         )
         theirs.close()
-        self.conn = Connection(ours.detach())
+        ours.settimeout(_STARTUP_SECONDS)  # a fork waits while the mother loads a new generation
+        self.sock = ours
+        self.lock = threading.Lock()
+        self.ready = False
+        _LIVE.add(self)
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def fork(self) -> tuple[int, Connection, int]:
+        """A new worker: its pid, its connection and a pidfd (which no other process can reuse)."""
+        with self.lock:
+            try:
+                if not self.ready:
+                    self.ready = worker_module.receive(self.sock, 1) == b"R"
+                    if not self.ready:
+                        raise _WorkerLost("the query workers' mother did not start")
+                self.sock.sendall(b"F\0\0\0\0")
+                data, fds, _, _ = socket.recv_fds(self.sock, 4, 2)
+            except OSError as exc:
+                raise _WorkerLost(f"the query workers' mother is gone: {exc}") from exc
+        if len(data) != 4 or len(fds) != 2:
+            for fd in fds:
+                os.close(fd)
+            raise _WorkerLost("the query workers' mother is gone")
+        (pid,) = struct.unpack("!i", data)
+        return pid, Connection(fds[0]), fds[1]
+
+    def exit_code(self, pid: int) -> int | None:
+        """How a worker ended, as ``Popen.returncode`` says it; None while it runs."""
+        with self.lock:
+            try:
+                self.sock.sendall(b"S" + struct.pack("!i", pid))
+                data = worker_module.receive(self.sock, 4)
+            except OSError:
+                return None
+        if len(data) != 4:
+            return None
+        (code,) = struct.unpack("!i", data)
+        return None if code == worker_module.RUNNING else code
+
+    def kill(self) -> None:
+        self.process.kill()
+
+    def stop(self) -> None:
+        self.sock.close()  # the mother ends at the end of its input
+        try:
+            self.process.wait(2)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(5)
+        _LIVE.discard(self)
+
+
+class _Worker:
+    """A query worker, forked by the mother when it is first needed."""
+
+    def __init__(self, mother: _Mother, memory_bytes: int) -> None:
+        self.mother, self.memory_bytes = mother, memory_bytes
+        self.pid = 0
+        self._pidfd = -1
+        self._conn: Connection | None = None
         self.ready = False
         self.demoted = False
-        _LIVE.add(self.process)
+        self.retired = False  # it has made too much of the shared graph its own: replace it
+
+    @property
+    def conn(self) -> Connection:
+        assert self._conn is not None
+        return self._conn
 
     def wait_ready(self) -> None:
         if self.ready:
             return
+        if self._conn is None:
+            self.pid, self._conn, self._pidfd = self.mother.fork()
+            _LIVE.add(self)
         if not self.conn.poll(_STARTUP_SECONDS):
             raise _WorkerLost("a query worker did not start")
         try:
@@ -98,6 +169,7 @@ class _Worker:
             raise self._death() from exc
         if reply[0] == "ok":
             result: QueryResult = reply[1]
+            self.retired = reply[2]
             return result
         error: StewardGraphError = reply[1]
         raise error
@@ -108,40 +180,51 @@ class _Worker:
         worker once its query is done."""
         self.demoted = True
         try:
-            os.setpriority(os.PRIO_PROCESS, self.process.pid, 19)
+            os.setpriority(os.PRIO_PROCESS, self.pid, 19)
         except OSError:
             pass
 
     def _death(self) -> StewardGraphError:
         """Why the worker died under a query: its memory bound (an abort), or something else."""
-        try:
-            code = self.process.wait(2)
-        except subprocess.TimeoutExpired:
-            code = None
+        self._wait(2)
+        code = self.mother.exit_code(self.pid)
         if code == -signal.SIGABRT and self.memory_bytes:
             return _OutOfMemory(f"the query needed more than {self.memory_bytes // 2**20} MiB of memory and was "
                                 "stopped (STEWARDGRAPH_QUERY_MEMORY_MB); narrow it")
         return _WorkerLost(f"the query worker died (exit code {code})")
 
+    def _wait(self, seconds: float) -> bool:
+        """Wait until the worker has exited; whether it has."""
+        return self._pidfd < 0 or bool(select.select([self._pidfd], [], [], seconds)[0])
+
+    def kill(self) -> None:
+        if self._pidfd >= 0:
+            try:
+                signal.pidfd_send_signal(self._pidfd, signal.SIGKILL)
+            except OSError:
+                pass
+
     def stop(self, *, kill: bool = False) -> None:
-        if not kill and self.process.poll() is None:
+        if self._conn is None:
+            return
+        if not kill and not self._wait(0):
             try:
                 self.conn.send(None)
             except (BrokenPipeError, OSError):
                 pass
-            try:
-                self.process.wait(2)
-            except subprocess.TimeoutExpired:
-                pass
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(5)
+            self._wait(2)
+        if not self._wait(0):
+            self.kill()
+            self._wait(5)
         self.conn.close()
-        _LIVE.discard(self.process)
+        os.close(self._pidfd)
+        self._pidfd = -1
+        _LIVE.discard(self)
 
 
 def kill_all() -> None:
-    """Kill every query worker of this process at once (for a shutdown that must end now)."""
+    """Kill every query worker of this process, and their mothers, at once (for a shutdown that
+    must end now)."""
     for process in list(_LIVE):
         process.kill()
 
@@ -264,17 +347,19 @@ class PooledStore:
 
     def __init__(self, directory: Path, *, workers: int, timeout: float, max_workers: int | None = None,
                  memory_bytes: int = 0, respawn_interval: float = 0.1, slow_after: float = 0.5,
-                 in_memory_max: int = 0) -> None:
+                 in_memory_max: int = 0, retire_bytes: int = worker_module.RETIRE_PRIVATE) -> None:
         self._directory = directory
         self._timeout = timeout
         self._base = workers
         self._max = max(max_workers or workers, workers)
         self._memory = memory_bytes
         self._in_memory_max = in_memory_max
+        self._retire = retire_bytes
         self._writer = EmbeddedStore.open(directory)
         self._idle = _Idle()
         self._all: list[_Worker] = []
-        weakref.finalize(self, _stop_workers, self._all)
+        self._mothers: list[_Mother] = []  # the one that forks the workers (a list, for the finalizer)
+        weakref.finalize(self, _stop_workers, self._all, self._mothers)
         self._lock = threading.Lock()
         self._spawns = _Bucket(self._max, respawn_interval)
         self._slow = _SlowLane(max(1, self._max - workers), slow_after)
@@ -291,8 +376,13 @@ class PooledStore:
             return len(self._all)
 
     def _start(self) -> _Worker:
-        """A new worker; the caller holds the lock and has checked that there is room."""
-        started = _Worker(self._directory, self._memory, self._in_memory_max)
+        """A new worker; the caller holds the lock and has checked that there is room. It forks
+        when it is first used; a mother that died is replaced first."""
+        if not self._mothers or not self._mothers[0].alive():
+            for dead in self._mothers:
+                dead.stop()
+            self._mothers[:] = [_Mother(self._directory, self._memory, self._in_memory_max, self._retire)]
+        started = _Worker(self._mothers[0], self._memory)
         self._all.append(started)
         return started
 
@@ -330,7 +420,7 @@ class PooledStore:
 
     def _release(self, worker: _Worker) -> None:
         """A worker whose query is done goes back to the pool, or is replaced if it was demoted."""
-        if worker.demoted:
+        if worker.demoted or worker.retired:
             self._replace(worker)
         else:
             self._idle.put(worker)
@@ -356,7 +446,7 @@ class PooledStore:
                 with self._lock:
                     if worker in self._all:
                         self._all.remove(worker)
-                self._idle.fail(StoreError(f"{exc.message} (exit code {worker.process.poll()})"))
+                self._idle.fail(StoreError(exc.message))
                 return
             self._idle.put(worker)
 
@@ -394,11 +484,17 @@ class PooledStore:
                 self._refill_timer.cancel()
         for worker in workers:
             worker.stop()
+        for mother in self._mothers:
+            mother.stop()
+        self._mothers.clear()
         self._writer.close()
 
 
-def _stop_workers(workers: list[_Worker]) -> None:
+def _stop_workers(workers: list[_Worker], mothers: list[_Mother]) -> None:
     """What a pool that was never closed leaves: its workers are stopped when it is collected."""
     for worker in list(workers):
         worker.stop(kill=True)
     workers.clear()
+    for mother in mothers:
+        mother.stop()
+    mothers.clear()
