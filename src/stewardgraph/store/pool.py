@@ -31,8 +31,10 @@ import threading
 import time
 import weakref
 from collections import deque
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 from stewardgraph.errors import QueryRefused, QueryTimeout, StewardGraphError, StoreError
 from stewardgraph.store import worker as worker_module
@@ -41,6 +43,8 @@ from stewardgraph.store.embedded import EmbeddedStore
 
 _STARTUP_SECONDS = 60.0
 _GROW_AFTER = 0.05  # seconds a query waits for a busy worker before the pool starts another
+RETIRE_BYTES = 32 * 2**20  # an idle worker that does not share more memory than this retires...
+RETIRE_IDLE = 2.0  # ...once it has been idle this many seconds
 _LIVE: weakref.WeakSet[_Mother | _Worker] = weakref.WeakSet()  # the processes of this process's pools
 
 
@@ -57,11 +61,11 @@ class _Mother:
     pair): it holds the graph in memory once, for all of them. A fresh interpreter that imports
     only the store, so nothing of the calling program (no main module to guard) is imported again."""
 
-    def __init__(self, directory: Path, memory_bytes: int, in_memory_max: int, retire_bytes: int) -> None:
+    def __init__(self, directory: Path, memory_bytes: int, in_memory_max: int) -> None:
         ours, theirs = socket.socketpair()
         self.process = subprocess.Popen(
             [sys.executable, "-m", worker_module.__name__, str(theirs.fileno()), str(directory), str(memory_bytes),
-             str(in_memory_max), str(retire_bytes)],
+             str(in_memory_max)],
             pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
         )
         theirs.close()
@@ -129,7 +133,8 @@ class _Worker:
         self._conn: Connection | None = None
         self.ready = False
         self.demoted = False
-        self.retired = False  # it has made too much of the shared graph its own: replace it
+        self.owned = 0  # bytes it does not share, as it last said
+        self.since = 0.0  # when it last went idle
 
     @property
     def conn(self) -> Connection:
@@ -156,23 +161,45 @@ class _Worker:
         except (BrokenPipeError, OSError) as exc:
             raise _WorkerLost("the query worker is gone") from exc
         quick = min(timeout, slow.after)
-        if not self.conn.poll(quick):
+        reply = self._reply(quick)
+        if reply is None:
             if timeout <= quick:
                 raise QueryTimeout(f"the query ran out of time after {timeout:g} s and was stopped")
             with slow:  # a slow query from now on: it needs one of the slow lane's places
                 self.demote()
-                if not self.conn.poll(timeout - quick):
+                reply = self._reply(timeout - quick)
+                if reply is None:
                     raise QueryTimeout(f"the query ran out of time after {timeout:g} s and was stopped")
-        try:
-            reply = self.conn.recv()
-        except (EOFError, OSError) as exc:
-            raise self._death() from exc
         if reply[0] == "ok":
             result: QueryResult = reply[1]
-            self.retired = reply[2]
             return result
         error: StewardGraphError = reply[1]
         raise error
+
+    def _reply(self, seconds: float) -> tuple[Any, ...] | None:
+        """The worker's next reply within ``seconds``, or None; the notes it sends after a reply,
+        of how much memory it does not share, are recorded on the way."""
+        deadline = time.monotonic() + seconds
+        while self.conn.poll(max(0.0, deadline - time.monotonic())):
+            try:
+                reply: tuple[Any, ...] = self.conn.recv()
+            except (EOFError, OSError) as exc:
+                raise self._death() from exc
+            if reply[0] != "owned":
+                return reply
+            self.owned = reply[1]
+        return None
+
+    def retires(self, most: int, idle: float, now: float) -> bool:
+        """Whether this idle worker should make way for a fresh fork: it has been idle ``idle``
+        seconds and does not share more than ``most`` bytes, or it has died."""
+        if self._conn is None:
+            return False  # not forked yet
+        try:
+            self._reply(0)
+        except StewardGraphError:
+            return True
+        return self.owned > most and now - self.since > idle
 
     def demote(self) -> None:
         """Run at the lowest CPU priority from now on, so that a slow query takes only the CPU that
@@ -288,6 +315,14 @@ class _Idle:
                     waiter.ready.set()
                     return
 
+    def take(self, which: Callable[[_Worker], bool]) -> list[_Worker]:
+        """Take the idle workers that match out of the pool."""
+        with self._lock:
+            taken = [worker for worker in self._free if which(worker)]
+            for worker in taken:
+                self._free.remove(worker)
+        return taken
+
     def get(self, timeout: float) -> _Worker:
         with self._lock:
             if self._free and not self._waiting:
@@ -347,14 +382,14 @@ class PooledStore:
 
     def __init__(self, directory: Path, *, workers: int, timeout: float, max_workers: int | None = None,
                  memory_bytes: int = 0, respawn_interval: float = 0.1, slow_after: float = 0.5,
-                 in_memory_max: int = 0, retire_bytes: int = worker_module.RETIRE_PRIVATE) -> None:
+                 in_memory_max: int = 0, retire_bytes: int = RETIRE_BYTES, retire_idle: float = RETIRE_IDLE) -> None:
         self._directory = directory
         self._timeout = timeout
         self._base = workers
         self._max = max(max_workers or workers, workers)
         self._memory = memory_bytes
         self._in_memory_max = in_memory_max
-        self._retire = retire_bytes
+        self._retire, self._retire_idle = retire_bytes, retire_idle
         self._writer = EmbeddedStore.open(directory)
         self._idle = _Idle()
         self._all: list[_Worker] = []
@@ -368,6 +403,9 @@ class PooledStore:
         with self._lock:
             for _ in range(workers):
                 self._idle.put(self._start())
+        self._quit = threading.Event()
+        threading.Thread(target=_tidy_while, args=(weakref.ref(self), self._quit, min(1.0, retire_idle / 2)),
+                         daemon=True, name="stewardgraph-pool-tidy").start()
 
     @property
     def size(self) -> int:
@@ -381,7 +419,7 @@ class PooledStore:
         if not self._mothers or not self._mothers[0].alive():
             for dead in self._mothers:
                 dead.stop()
-            self._mothers[:] = [_Mother(self._directory, self._memory, self._in_memory_max, self._retire)]
+            self._mothers[:] = [_Mother(self._directory, self._memory, self._in_memory_max)]
         started = _Worker(self._mothers[0], self._memory)
         self._all.append(started)
         return started
@@ -420,10 +458,18 @@ class PooledStore:
 
     def _release(self, worker: _Worker) -> None:
         """A worker whose query is done goes back to the pool, or is replaced if it was demoted."""
-        if worker.demoted or worker.retired:
+        if worker.demoted:
             self._replace(worker)
         else:
+            worker.since = time.monotonic()
             self._idle.put(worker)
+
+    def _tidy(self) -> None:
+        """Retire the idle workers that have made much of the shared graph their own: fresh forks
+        take their places, and the graph is in memory once again."""
+        now = time.monotonic()
+        for worker in self._idle.take(lambda w: w.retires(self._retire, self._retire_idle, now)):
+            self._replace(worker)
 
     def _replace(self, worker: _Worker) -> None:
         """Kill a worker; start its replacement when the spawn rate allows."""
@@ -476,6 +522,7 @@ class PooledStore:
         return self._writer.dump(fmt)
 
     def close(self) -> None:
+        self._quit.set()
         with self._lock:
             self._closed = True
             workers = list(self._all)
@@ -488,6 +535,16 @@ class PooledStore:
             mother.stop()
         self._mothers.clear()
         self._writer.close()
+
+
+def _tidy_while(pool: weakref.ref[PooledStore], quit_: threading.Event, interval: float) -> None:
+    """Tidy a pool every ``interval`` seconds, until it is closed or collected."""
+    while not quit_.wait(interval):
+        alive = pool()
+        if alive is None:
+            return
+        alive._tidy()  # noqa: SLF001 - the pool's own thread
+        del alive
 
 
 def _stop_workers(workers: list[_Worker], mothers: list[_Mother]) -> None:

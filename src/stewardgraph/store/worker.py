@@ -3,10 +3,11 @@
 The mother imports only Oxigraph and our small modules. When the current store generation has
 at most ``in_memory_max`` quads it copies the graph into memory (Oxigraph answers several times
 faster from memory than from disk), and every worker it forks shares that copy: a worker starts
-in a few milliseconds, and the graph is in memory once, not once per worker. A worker whose
-queries have made a large part of the copy its own (Oxigraph writes to what it reads) retires
-after its reply, and a fresh fork takes its place. A bigger graph is read from disk, by each
-worker opening the store itself (RocksDB's threads do not survive a fork).
+in a few milliseconds, and the graph is in memory once, not once per worker. Oxigraph writes to
+some of what it reads, so a query makes part of the copy the worker's own: a worker tells, with
+each answer, how much memory it does not share, and the pool retires one that holds much of it
+once it has been idle a while. A bigger graph is read from disk, by each worker opening the store
+itself (RocksDB's threads do not survive a fork).
 
 Each worker's address space is capped at what it needs at rest plus ``memory_bytes``: a query
 that needs more aborts that worker alone. A worker follows the generation pointer when a build
@@ -39,8 +40,7 @@ from stewardgraph.store.engine import evaluate
 
 _M_ARENA_MAX = -8  # glibc mallopt: fewer malloc arenas, so threads do not reserve 64 MiB each
 RUNNING = -(2**31)  # the exit code of a worker that has not exited
-RETIRE_PRIVATE = 32 * 2**20  # by default, a worker that owns more of the shared graph than this retires
-_CHECK_AFTER = 0.02  # seconds: a query quicker than this cannot have copied much
+_CHECK_AFTER = 0.02  # seconds: a query quicker than this has not copied much of the graph
 
 
 class _Memory:
@@ -65,9 +65,8 @@ class _Graph:
     """The current generation of the store: the mother's shared copy in memory, or a worker's own
     (from disk, or copied into memory when the mother has no copy of that generation)."""
 
-    def __init__(self, directory: Path, in_memory_max: int, memory: _Memory, retire_bytes: int) -> None:
+    def __init__(self, directory: Path, in_memory_max: int, memory: _Memory) -> None:
         self.directory, self.in_memory_max, self.memory = directory, in_memory_max, memory
-        self.retire_bytes = retire_bytes
         self.generation: Path | None = None
         self.store: ox.Store | None = None
         self.shared: ox.Store | None = None  # the mother's copy, if this is it
@@ -115,10 +114,9 @@ class _Graph:
             return copy
         return disk
 
-    def owned(self) -> bool:
-        """Whether this worker should retire: it answers from the shared copy and has made too
-        much of it its own."""
-        return self.shared is not None and self.store is self.shared and _private() > self.retire_bytes
+    def owned(self) -> int:
+        """Bytes of memory this worker does not share, if it answers from the shared copy."""
+        return _private() if self.shared is not None and self.store is self.shared else 0
 
 
 def _lines(path: Path) -> int:
@@ -141,8 +139,7 @@ def _private() -> int:
 
 
 def serve(conn: Connection, graph: _Graph) -> None:  # pragma: no cover - runs in a worker
-    """A worker's loop: one query at a time, until the pipe closes, says None, or the worker
-    retires."""
+    """A worker's loop: one query at a time, until the pipe closes or says None."""
     graph.memory.apply()
     try:
         graph.current()
@@ -169,20 +166,18 @@ def serve(conn: Connection, graph: _Graph) -> None:  # pragma: no cover - runs i
         except Exception as exc:  # noqa: BLE001 - report, never die silently
             conn.send(("error", StoreError(f"query failed: {exc}")))
             continue
-        retire = time.perf_counter() - started > _CHECK_AFTER and graph.owned()
-        conn.send(("ok", result, retire))
-        if retire:
-            return
+        conn.send(("ok", result))
+        if time.perf_counter() - started > _CHECK_AFTER and (owned := graph.owned()):
+            conn.send(("owned", owned))  # measured after the reply, which need not wait for it
 
 
-def mother(control: socket.socket, directory: str, memory_bytes: int, in_memory_max: int,  # pragma: no cover
-           retire_bytes: int) -> None:
+def mother(control: socket.socket, directory: str, memory_bytes: int, in_memory_max: int) -> None:  # pragma: no cover
     """The mother's loop: fork workers over the shared graph, and tell how they ended."""
     try:
         ctypes.CDLL(None).mallopt(_M_ARENA_MAX, 2)
     except (OSError, AttributeError):
         pass
-    graph = _Graph(Path(directory), in_memory_max, _Memory(memory_bytes), retire_bytes)
+    graph = _Graph(Path(directory), in_memory_max, _Memory(memory_bytes))
     graph.prepare()
     exits: dict[int, int] = {}
 
@@ -236,10 +231,10 @@ def receive(sock: socket.socket, size: int) -> bytes:
 
 
 def main(argv: list[str]) -> None:  # pragma: no cover - runs in a child
-    """``python -m stewardgraph.store.worker FD DIRECTORY MEMORY_BYTES IN_MEMORY_MAX RETIRE_BYTES``"""
+    """``python -m stewardgraph.store.worker FD DIRECTORY MEMORY_BYTES IN_MEMORY_MAX``"""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the pool stops its workers; Ctrl-C is for the pool
-    fd, directory, memory_bytes, in_memory_max, retire_bytes = argv
-    mother(socket.socket(fileno=int(fd)), directory, int(memory_bytes), int(in_memory_max), int(retire_bytes))
+    fd, directory, memory_bytes, in_memory_max = argv
+    mother(socket.socket(fileno=int(fd)), directory, int(memory_bytes), int(in_memory_max))
 
 
 if __name__ == "__main__":  # pragma: no cover
