@@ -348,6 +348,8 @@ def measure(server: Server, *, seconds: float) -> dict[str, Any]:
     spent = asyncio.run(_during_slow(server.port, seconds, server.path))
     found["point_during_slow"] = {"p50_ms": round(statistics.median(spent), 2), "p99_ms": round(_p99(spent), 2)}
     found["memory_bytes"] = server.memory()
+    time.sleep(5)  # idle: what a server holds between bursts
+    found["idle_memory_bytes"] = server.memory()
     return found
 
 
@@ -533,7 +535,8 @@ def tables(results: dict[str, Any]) -> str:
             rows = [(f"{shape} p50 ms", lambda s, shape=shape: h[s][shape]["p50_ms"], False) for shape in QUERIES]
             rows += [(f"point req/s, {c} clients", lambda s, c=c: h[s][f"point_rps_c{c}"], True) for c in (1, 4, 16)]
             rows += [("point p50 ms during a slow query", lambda s: h[s]["point_during_slow"]["p50_ms"], False),
-                     ("memory MiB", lambda s: round(h[s]["memory_bytes"] / 2**20), False),
+                     ("memory MiB, right after the run", lambda s: round(h[s]["memory_bytes"] / 2**20), False),
+                     ("memory MiB, idle 5 s later", lambda s: round(h[s].get("idle_memory_bytes", 0) / 2**20), False),
                      ("startup s", lambda s: h[s]["startup_s"], False)]
             for label, value, higher in rows:
                 cells = [str(value(s)) for s in servers]

@@ -35,4 +35,5 @@ def test_the_suite_runs_and_writes_its_results(tmp_path: Path) -> None:
         measured = scale["http"][server]
         assert "error" not in measured, measured
         assert measured["point"]["p50_ms"] > 0 and measured["point_rps_c4"] > 0 and measured["memory_bytes"] > 0
+        assert measured["idle_memory_bytes"] > 0
     assert "### 2k: " in done.stdout and "| `steward-at` |" in done.stdout
