@@ -20,24 +20,30 @@ from stewardgraph.formats import EXPORTS, table_csv
 from stewardgraph.errors import StewardGraphError
 from stewardgraph.names import did_you_mean
 from stewardgraph.namespaces import GRAPH, compact
-from stewardgraph.queries import Catalogue, signature
-from stewardgraph.service import StewardGraph
 from stewardgraph.store import Document, Table
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the facade loads when a command opens it, so that `serve` starts its query workers first
     from stewardgraph.building import BuildSummary
+    from stewardgraph.service import StewardGraph
 
 err = Console(stderr=True)
+
+
+def _settings(ctx: click.Context) -> Settings:
+    """The settings of the options and the environment; a bad one is a one-line reason and exit code 1."""
+    overrides = {k: v for k, v in ctx.obj.items() if v is not None}
+    try:
+        return Settings(**overrides)
+    except Exception as exc:  # settings errors come from pydantic
+        raise click.ClickException(f"bad settings: {exc}") from exc
 
 
 @contextmanager
 def _graph(ctx: click.Context) -> Iterator[StewardGraph]:
     """Open the facade; turn any StewardGraphError into a one-line reason and exit code 1."""
-    overrides = {k: v for k, v in ctx.obj.items() if v is not None}
-    try:
-        graph = StewardGraph(Settings(**overrides))
-    except Exception as exc:  # settings errors come from pydantic
-        raise click.ClickException(f"bad settings: {exc}") from exc
+    from stewardgraph.service import StewardGraph
+
+    graph = StewardGraph(_settings(ctx))
     try:
         yield graph
     except StewardGraphError as exc:
@@ -155,6 +161,8 @@ class _QueryCommand(click.Command):
 
     def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         try:
+            from stewardgraph.queries import Catalogue, signature
+
             catalogue = Catalogue.load(Settings().queries_dir)
         except Exception:  # help must never fail; the listing is a courtesy
             return
@@ -290,6 +298,8 @@ def stats(ctx: click.Context) -> None:
 @click.pass_context
 def list_queries(ctx: click.Context, everything: bool) -> None:
     """List the named queries and their parameters."""
+    from stewardgraph.queries import signature
+
     with _graph(ctx) as graph:
         table = RichTable("name", "parameters", "columns", "title")
         for named in (list(graph.catalogue) if everything else graph.catalogue.public()):
@@ -308,8 +318,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, query_timeout:
     from stewardgraph.web.server import serve as run_server
 
     ctx.obj.update(host=host, port=port, query_timeout=query_timeout)
-    with _graph(ctx) as graph:
-        settings = graph.settings
+    settings = _settings(ctx)
     local = settings.backend == "embedded" and not settings.in_memory
     if local and current_generation(settings.store_dir) is None:
         raise click.ClickException(f"no graph has been built in {settings.store_dir}; run 'stewardgraph build'")

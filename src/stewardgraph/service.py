@@ -30,11 +30,12 @@ from stewardgraph.guard import Guard, Term, bind, capped, check, counted, pagina
 from stewardgraph.ontology import Ontology
 from stewardgraph.queries import ENTITY_TYPES, Catalogue, NamedQuery
 from stewardgraph.records import SLUG
-from stewardgraph.store import Document, EmbeddedStore, Limits, QueryOptions, QueryResult, Store, Table
+from stewardgraph.store import Document, Limits, QueryOptions, QueryResult, Store, Table
 from stewardgraph.store.base import IRI_PATTERN
 from stewardgraph.store.embedded import write_lock
 from stewardgraph.namespaces import ID, NS, PREFIXES
 from stewardgraph.names import did_you_mean
+from stewardgraph.opening import open_store
 
 _KIND: dict[str, formats.Kind] = {"select": "results", "ask": "results", "construct": "rdf", "describe": "rdf"}
 XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
@@ -48,26 +49,6 @@ ALL_ROWS = 100_000_000  # for queries bounded by what they are about, not by the
 
 
 Progress = Callable[[str], None]
-
-
-def open_store(settings: Settings, *, serving: bool = False) -> Store:
-    """The store the settings describe. Queries on the embedded on-disk store run in worker
-    processes, under the time limit: for the service ``serving`` starts its workers now, for the
-    command line and the library the first query starts one. (An in-memory store runs queries in
-    the calling thread and cannot stop them.)"""
-    if settings.backend == "remote":
-        from stewardgraph.store.remote import RemoteStore
-
-        remote: Store = RemoteStore.from_settings(settings)
-        return remote
-    if settings.in_memory:
-        return EmbeddedStore()
-    from stewardgraph.store.pool import PooledStore
-
-    return PooledStore(settings.store_dir, workers=settings.query_workers if serving else 0,
-                       timeout=settings.query_timeout, max_workers=settings.query_workers_max,
-                       memory_bytes=settings.query_memory_mb * 2**20, respawn_interval=settings.query_respawn_seconds,
-                       slow_after=settings.query_slow_seconds, in_memory_max=settings.query_in_memory_max)
 
 
 class StewardGraph:

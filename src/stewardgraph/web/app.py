@@ -15,7 +15,8 @@ from starlette.exceptions import HTTPException
 
 from stewardgraph.config import Settings
 from stewardgraph.errors import StewardGraphError
-from stewardgraph.service import StewardGraph, open_store
+from stewardgraph.opening import open_store
+from stewardgraph.service import StewardGraph
 from stewardgraph.web import assets, cypher, linked_data, named_queries, pages, resources, sparql
 from stewardgraph.web.deps import TRUNCATED
 from stewardgraph.web.html import escape, page

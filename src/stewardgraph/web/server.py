@@ -9,7 +9,7 @@ from types import FrameType
 import uvicorn
 
 from stewardgraph.config import Settings
-from stewardgraph.service import StewardGraph, open_store
+from stewardgraph.opening import open_store
 
 
 class _Server(uvicorn.Server):
@@ -34,11 +34,17 @@ def _exit_now() -> None:  # pragma: no cover - runs only when a shutdown hangs
 def serve(settings: Settings) -> None:
     """Serve until SIGTERM or Ctrl-C; the request head is limited to ``max_header_bytes``.
 
-    The store opens first, so that its query workers start while the web framework loads."""
-    graph = StewardGraph(settings, store=open_store(settings, serving=True))
+    The store opens first, before the facade and the web framework are imported, so that its
+    query workers start while they load."""
+    store = open_store(settings, serving=True)
     try:
+        from stewardgraph.service import StewardGraph
         from stewardgraph.web.app import create_app
-
+    except BaseException:
+        store.close()
+        raise
+    graph = StewardGraph(settings, store=store)
+    try:
         config = uvicorn.Config(
             create_app(settings, graph=graph), host=settings.host, port=settings.port, log_level="info",
             http="h11", h11_max_incomplete_event_size=settings.max_header_bytes,
