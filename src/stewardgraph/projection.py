@@ -112,7 +112,7 @@ PROPERTIES = {
 }
 LISTS = {"aliases", "domains", "same_as"}
 # derived helpers of the RDF graph, not projected
-SKIPPED = {SG + "startDay", SG + "endDay", SG + "day", SG + "datePrecision", SG + "listedDay",
+SKIPPED = {SG + "startDay", SG + "endDay", SG + "day", SG + "datePrecision", SG + "listedDay", SG + "nameKey",
            "https://schema.org/sponsor", "https://schema.org/funder"}  # the last two: the Sponsorship node's shortcuts
 _PRECISION = {XSD + "gYear": "year", XSD + "gYearMonth": "month", XSD + "date": "day"}
 

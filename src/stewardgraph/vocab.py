@@ -26,7 +26,7 @@ TERMS = [
     "endDate", "startDay", "endDay", "eventType", "date", "day", "datePrecision",
     "fromSteward", "toSteward", "aboutOrganization", "mergedOrganization", "oldLicense",
     "newLicense", "forkedFrom", "promptedBy", "location", "source", "url", "publisher",
-    "accessed", "dateKind", "webDomain", "fiscalHosting", "fiscalHost", "sponsor", "sponsored", "level",
+    "accessed", "dateKind", "webDomain", "nameKey", "fiscalHosting", "fiscalHost", "sponsor", "sponsored", "level",
     "levelRank", "inKind", "amountUSD", "listedOn", "listedDay", "acquired", "oldName", "newName",
     "formerName", "sourceKind",
     # concept schemes (their concepts are looked up by skos:notation, see ontology.py)

@@ -193,6 +193,7 @@ def _former_names(build: RdfBuild, records: list[Located]) -> None:
             g.add((name, PROV.wasInvalidatedBy, entity("event", rec.id)))
             g.add((subject, SG.formerName, name))
             g.add((subject, SKOS.altLabel, Literal(str(rec.old_name))))
+            g.add((subject, SG.nameKey, Literal(str(rec.old_name).lower())))
             start = rec.date
 
 
@@ -340,6 +341,8 @@ def _names(
     g.add((s, RDFS.label, Literal(name)))
     for alias in aliases:
         g.add((s, SKOS.altLabel, Literal(alias)))
+    for key in {name.lower(), *(alias.lower() for alias in aliases)}:  # found by name with an index lookup
+        g.add((s, SG.nameKey, Literal(key)))
     if description:
         g.add((s, DCTERMS.description, Literal(description, lang="en")))
     if homepage:

@@ -13,7 +13,6 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from stewardgraph import entities
-from stewardgraph.errors import ParameterError
 from stewardgraph.loaders.rdf import NONPROFIT_TYPES
 from stewardgraph.namespaces import ID, NS, PREFIXES
 from stewardgraph.service import StewardGraph
@@ -35,7 +34,9 @@ Row = dict[str, Any]
 # Properties a section of the page lists in full (with level, kind and date), not the facts table.
 IN_SECTIONS = {PREFIXES["schema"] + "sponsor", PREFIXES["schema"] + "funder",
                # and the first days that order dates: the dates themselves show, at their precision
-               NS + "day", NS + "startDay", NS + "endDay", NS + "listedDay"}
+               NS + "day", NS + "startDay", NS + "endDay", NS + "listedDay",
+               # and the names in lower case that a lookup by name uses
+               NS + "nameKey"}
 # Words for the terms of other vocabularies that pages show; ours have labels in the ontology.
 TERM_WORDS = {
     PREFIXES["rdf"] + "type": "type",
@@ -108,7 +109,9 @@ def render(graph: StewardGraph, iri: ox.NamedNode, kind: str, triples: Document,
     # the first referrers (counting them costs as much as reading them) and an organization's
     # sections, asked at once
     calls: dict[str, Call] = {"referrers": ("incoming", {"object": iri}, REFERRERS_CAP)}
-    found = _fetch(graph, budget, calls | (_organization_calls(iri) if kind == "organization" else {}))
+    if kind == "organization":
+        calls |= _organization_calls(iri, foundation=(PREFIXES["rdf"] + "type", ox.NamedNode(NS + "Foundation")) in own)
+    found = _fetch(graph, budget, calls)
     referrers = found["referrers"]
     terms = {iri.value} | {p for p, _, _ in facts} | {o.value for _, o, _ in facts if isinstance(o, ox.NamedNode)}
     terms |= {str(r[c]) for r in referrers.rows for c in ("p", "s") if c == "p" or r["label"] is None}
@@ -264,17 +267,20 @@ def neighbourhood(iri: str, name: str, periods: list[dict[str, Any]], lineage: l
 # -- organizations -------------------------------------------------------------------------------
 
 
-def _organization_calls(iri: ox.NamedNode) -> dict[str, Call]:
-    """The queries of an organization's sections, all independent of each other."""
-    return {
+def _organization_calls(iri: ox.NamedNode, *, foundation: bool) -> dict[str, Call]:
+    """The queries of an organization's sections, all independent of each other; who sponsors it,
+    only for a foundation."""
+    calls: dict[str, Call] = {
         "above": ("organization", {"organization": iri}), "below": ("organization-children", {"organization": iri}),
         "held": ("stewardships", {"steward": iri}), "counts": ("organization-counts", {"organization": iri}),
         "members": ("memberships", {"organization": iri}, LIST_CAP),
         "board": ("memberships", {"organization": iri, "board": True}),
         "holds": ("memberships", {"member": iri}, LIST_CAP), "gives": ("sponsorships-given", {"sponsor": iri}),
-        "sponsors": ("foundation-sponsors", {"foundation": iri.value}, LIST_CAP),
         "events": ("organization-events", {"organization": iri}, LIST_CAP),
     }
+    if foundation:
+        calls["sponsors"] = ("foundation-sponsors", {"foundation": iri.value}, LIST_CAP)
+    return calls
 
 
 def _organization(found: dict[str, Table], iri: ox.NamedNode) -> list[str]:
@@ -308,7 +314,8 @@ def _organization(found: dict[str, Table], iri: ox.NamedNode) -> list[str]:
             [link(str(r["foundation"]), str(r["foundation_name"])), escape(str(r["level"])), escape(str(r["kind"])),
              escape(f'{int(str(r["amount_usd"])):,}' if r["amount_usd"] else ""), escape(str(r["listed"]))]
             for r in gives[:LIST_CAP]]))
-    out.extend(_sponsors(found["sponsors"].rows, int(str(counts["sponsors"])), iri))
+    if "sponsors" in found:
+        out.extend(_sponsors(found["sponsors"].rows, int(str(counts["sponsors"])), iri))
     events = found["events"].rows
     if events:
         out.append("<h2>Events</h2>" + _capped(int(str(counts["events"]))) + table(
@@ -327,13 +334,9 @@ Call = tuple[str, dict[str, Any]] | tuple[str, dict[str, Any], int]
 def _fetch(graph: StewardGraph, budget: Budget, calls: dict[str, Call]) -> dict[str, Table]:
     """The results of a page's independent named queries (each with its parameters and, for a
     list that the page cuts, how many rows it shows), asked at once so that the query workers answer
-    them side by side. A query that refuses its parameter (foundation-sponsors, for an
-    organization that is not a foundation) gives no rows."""
+    them side by side."""
     def rows(name: str, params: dict[str, Any], limit: int | None = None) -> Table:
-        try:
-            return graph.run(name, params, limit=limit)
-        except ParameterError:
-            return Table([], [], False)
+        return graph.run(name, params, limit=limit)
 
     # as many at once as the service has workers at rest: more would make the pool grow
     with ThreadPoolExecutor(max_workers=graph.settings.query_workers, thread_name_prefix="page") as pool:
