@@ -368,3 +368,15 @@ events:
     stewardships = [f"https://w3id.org/stewardgraph/id/stewardship/widget--{who}" for who in ("acme--2015", "wf--2020-06-15")]
     labels = sorted(str(r["label"]) for r in graph.run("page-labels", {"terms": stewardships}).rows)
     assert labels == ["Acme (owner) for Widgetry, 2015 – 2020-06-15", "Widget Foundation (host foundation) for Widget, 2020-06-15 – now"]
+
+
+def test_every_name_alias_and_former_name_is_a_key_in_lower_case(loaded: StewardGraph) -> None:
+    """resolve-name looks names up in sg:nameKey, so every name, alias and former name is there."""
+    names = loaded.query(
+        "SELECT ?e ?name WHERE { { ?e a sg:Project } UNION { ?e a sg:Organization } "
+        "{ ?e rdfs:label ?name } UNION { ?e skos:altLabel ?name } }")
+    keys = loaded.query("SELECT ?e ?key WHERE { ?e sg:nameKey ?key }")
+    expected = {(str(r["e"]), str(r["name"]).lower()) for r in names.rows}  # type: ignore[union-attr]
+    assert expected and {(str(r["e"]), str(r["key"])) for r in keys.rows} == expected  # type: ignore[union-attr]
+    acme = "https://w3id.org/stewardgraph/id/organization/acme"
+    assert loaded.resolve("organization", "ACME WIDGETS").value == acme  # a former name, in any case
