@@ -89,6 +89,7 @@ class _Mother:
                 self.sock.sendall(b"F\0\0\0\0")
                 data, fds, _, _ = socket.recv_fds(self.sock, 4, 2)
             except OSError as exc:
+                self.process.kill()  # its conversation is out of step: the pool starts another
                 raise _WorkerLost(f"the query workers' mother is gone: {exc}") from exc
         if len(data) != 4 or len(fds) != 2:
             for fd in fds:
@@ -104,6 +105,7 @@ class _Mother:
                 self.sock.sendall(b"S" + struct.pack("!i", pid))
                 data = worker_module.receive(self.sock, 4)
             except OSError:
+                self.process.kill()
                 return None
         if len(data) != 4:
             return None
