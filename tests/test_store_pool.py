@@ -4,6 +4,7 @@ the process boundary intact."""
 from __future__ import annotations
 
 import pickle
+import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -210,5 +211,26 @@ def test_a_mother_that_died_is_replaced(served_dir: Path) -> None:
             except StewardGraphError:
                 time.sleep(0.1)
         assert store._mothers[0] is not first and store._mothers[0].alive()
+    finally:
+        store.close()
+
+
+def test_after_a_new_generation_the_workers_share_it_again(served_dir: Path, tmp_path: Path) -> None:
+    """A worker follows the generation pointer with a copy of its own; once idle it retires, and
+    the fresh fork shares the mother's copy of the new generation."""
+    shutil.copytree(served_dir / "store", tmp_path / "store")
+    store = PooledStore(tmp_path / "store", workers=1, timeout=5.0, in_memory_max=10**6, retire_bytes=1,
+                        retire_idle=0.3)
+    added = "ASK { <urn:new> <urn:p> <urn:o> }"
+    try:
+        assert store.query(added, options()) is False
+        before = worker_pids(store)
+        store.load(store.dump("nquads") + b"<urn:new> <urn:p> <urn:o> <urn:g> .\n")
+        assert store.query(added, options()) is True  # the worker read the new generation itself
+        deadline = time.monotonic() + 10
+        while (not worker_pids(store) or worker_pids(store) == before) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert worker_pids(store) and worker_pids(store) != before
+        assert store.query(added, options()) is True  # the fresh fork: the mother's copy
     finally:
         store.close()

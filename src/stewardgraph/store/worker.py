@@ -115,8 +115,10 @@ class _Graph:
         return disk
 
     def owned(self) -> int:
-        """Bytes of memory this worker does not share, if it answers from the shared copy."""
-        return _private() if self.shared is not None and self.store is self.shared else 0
+        """Bytes of memory this worker does not share, when its mother shared a copy of the graph:
+        what it has copied of that, or its own copy of a newer generation. A worker that reads
+        from disk shares nothing to begin with, and says 0."""
+        return _private() if self.shared is not None else 0
 
 
 def _lines(path: Path) -> int:
@@ -154,7 +156,7 @@ def serve(conn: Connection, graph: _Graph) -> None:  # pragma: no cover - runs i
         if message is None:
             return
         sparql, options = message
-        started = time.perf_counter()
+        started, generation = time.perf_counter(), graph.generation
         try:
             result = evaluate(graph.current(), sparql, options)
         except StewardGraphError as exc:
@@ -167,7 +169,8 @@ def serve(conn: Connection, graph: _Graph) -> None:  # pragma: no cover - runs i
             conn.send(("error", StoreError(f"query failed: {exc}")))
             continue
         conn.send(("ok", result))
-        if time.perf_counter() - started > _CHECK_AFTER and (owned := graph.owned()):
+        copied = time.perf_counter() - started > _CHECK_AFTER or graph.generation != generation
+        if copied and (owned := graph.owned()):
             conn.send(("owned", owned))  # measured after the reply, which need not wait for it
 
 
